@@ -1,0 +1,1 @@
+"""e-Devlet login (OAuth2 authorization code): the client, and a simulator of the same protocol."""

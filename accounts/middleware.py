@@ -1,0 +1,54 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
+from .selectors import membership_get_active
+
+SESSION_PROVIDER_KEY = "current_provider_id"
+SESSION_LAST_SEEN_KEY = "last_seen"
+
+
+class SessionIdleTimeoutMiddleware:
+    """Log portal users out after SESSION_IDLE_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
+            if last_seen is not None and now - int(last_seen) > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(
+                    request, _("Uzun süre işlem yapılmadığı için oturumunuz sonlandırıldı.")
+                )
+            else:
+                request.session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class CurrentProviderMiddleware:
+    """Sets ``request.membership`` and ``request.service_provider`` for the chosen company.
+
+    The membership is checked on every request, so a deactivated delegate loses access at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.service_provider = None
+        provider_id = request.session.get(SESSION_PROVIDER_KEY)
+        if provider_id is not None and request.user.is_authenticated:
+            membership = membership_get_active(user=request.user, service_provider_id=provider_id)
+            if membership is None:
+                request.session.pop(SESSION_PROVIDER_KEY, None)
+            else:
+                request.membership = membership
+                request.service_provider = membership.service_provider
+        return self.get_response(request)

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_mersis, validate_tax_number, validate_tckn
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, tckn: str, password: str | None = None, **fields):
+        validate_tckn(tckn)
+        user = self.model(tckn=tckn, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            # Portal users come through e-Devlet and never have a usable password.
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, tckn: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(tckn, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person, identified by T.C. kimlik no (as e-Devlet returns it)."""
+
+    tckn = models.CharField(
+        _("T.C. kimlik no"), max_length=11, unique=True, validators=[validate_tckn]
+    )
+    first_name = models.CharField(_("ad"), max_length=100, blank=True)
+    last_name = models.CharField(_("soyad"), max_length=100, blank=True)
+    email = models.EmailField(_("e-posta"), blank=True)
+    is_staff = models.BooleanField(_("personel"), default=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    date_joined = models.DateTimeField(_("kayıt tarihi"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "tckn"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("kişi")
+        verbose_name_plural = _("kişiler")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.tckn
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def masked_tckn(self) -> str:
+        return f"{self.tckn[:3]}******{self.tckn[-2:]}"
+
+
+class ServiceProvider(models.Model):
+    """A company that sends commercial messages (hizmet sağlayıcı, HS)."""
+
+    title = models.CharField(_("firma unvanı"), max_length=255)
+    tax_number = models.CharField(
+        _("vergi kimlik no"),
+        max_length=11,
+        unique=True,
+        validators=[validate_tax_number],
+        help_text=_("VKN (10 hane) ya da şahıs şirketi için T.C. kimlik no (11 hane)."),
+    )
+    mersis_no = models.CharField(
+        _("MERSİS no"), max_length=16, blank=True, validators=[validate_mersis]
+    )
+    iys_code = models.PositiveBigIntegerField(_("İYS kodu"), unique=True)
+    email = models.EmailField(_("iletişim e-postası"))
+    phone = models.CharField(_("iletişim telefonu"), max_length=20, blank=True)
+    address = models.TextField(_("adres"), blank=True)
+    city = models.CharField(_("il"), max_length=60, blank=True, default="İstanbul")
+    created_at = models.DateTimeField(_("oluşturulma"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hizmet sağlayıcı")
+        verbose_name_plural = _("hizmet sağlayıcılar")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """Who may act for a service provider: its authorized person, or an approved delegate."""
+
+    class Role(models.TextChoices):
+        AUTHORIZED = "authorized", _("Yetkili kişi")
+        DELEGATE = "delegate", _("Yetkilendirilmiş kişi")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    service_provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("yetkiyi veren"),
+    )
+    granted_at = models.DateTimeField(_("yetki tarihi"), default=timezone.now)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kaldıran"),
+    )
+    deactivated_at = models.DateTimeField(_("kaldırılma tarihi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("üyelik")
+        verbose_name_plural = _("üyelikler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "service_provider"], name="membership_unique_person_per_provider"
+            ),
+            models.UniqueConstraint(
+                fields=["service_provider"],
+                condition=Q(role="authorized", is_active=True),
+                name="membership_one_active_authorized_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.service_provider} ({self.get_role_display()})"
+
+    @property
+    def is_authorized_person(self) -> bool:
+        return self.role == self.Role.AUTHORIZED

@@ -1,0 +1,59 @@
+"""System checks that keep development conveniences out of production."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def production_safety(app_configs, **kwargs):
+    errors = []
+    if not settings.PRODUCTION:
+        return errors
+    if settings.EDEVLET_SIMULATOR:
+        errors.append(
+            Error(
+                "The e-Devlet simulator is enabled in production.",
+                hint="Set EDEVLET_SIMULATOR=false and configure the real e-Devlet client.",
+                id="iys.E001",
+            )
+        )
+    if settings.PAYMENT_GATEWAY != "iyzico":
+        errors.append(
+            Error(
+                "The fake payment gateway is enabled in production.",
+                hint="Set PAYMENT_GATEWAY=iyzico with IYZICO_API_KEY and IYZICO_SECRET_KEY.",
+                id="iys.E002",
+            )
+        )
+    missing = [
+        name
+        for name in (
+            "EDEVLET_CLIENT_ID",
+            "EDEVLET_CLIENT_SECRET",
+            "IYZICO_API_KEY",
+            "IYZICO_SECRET_KEY",
+        )
+        if not getattr(settings, name)
+    ]
+    if missing:
+        errors.append(
+            Error(
+                "Production secrets are missing: " + ", ".join(missing) + ".",
+                hint="Provide them through the environment.",
+                id="iys.E003",
+            )
+        )
+    return errors
+
+
+@register(Tags.security)
+def simulator_never_in_production(app_configs, **kwargs):
+    """Runs on every start (not only --deploy): production never boots with a simulator."""
+    if settings.PRODUCTION and (settings.EDEVLET_SIMULATOR or settings.PAYMENT_GATEWAY == "fake"):
+        return [
+            Error(
+                "A simulator (e-Devlet or the fake payment gateway) is enabled in production.",
+                id="iys.E004",
+            )
+        ]
+    return []

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import views
+
+admin.site.site_header = "İYS Portal — Yönetim"
+admin.site.site_title = "İYS Portal"
+admin.site.index_title = "Yönetim paneli"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("hesap/", include("accounts.urls")),
+    path("paket/", include("packages.urls")),
+    path("odeme/", include("payments.urls")),
+    path("marka/", include("brands.urls")),
+    path("yonetim/", admin.site.urls),
+]
+
+if settings.EDEVLET_SIMULATOR:
+    urlpatterns.append(path("edevlet-simulator/", include("accounts.edevlet.simulator_urls")))
+
+handler404 = "iys_portal.views.page_not_found"
+handler500 = "iys_portal.views.server_error"

@@ -1,0 +1,60 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Membership, ServiceProvider, User
+from accounts.validators import tckn_check_digits, vkn_check_digit
+
+__all__ = [
+    "MembershipFactory",
+    "ServiceProviderFactory",
+    "UserFactory",
+    "make_tckn",
+    "make_vkn",
+]
+
+
+def make_tckn(n: int) -> str:
+    first_nine = f"{100000000 + n:09d}"[-9:]
+    if first_nine[0] == "0":
+        first_nine = "1" + first_nine[1:]
+    return first_nine + tckn_check_digits(first_nine)
+
+
+def make_vkn(n: int) -> str:
+    first_nine = f"{n:09d}"[-9:]
+    return first_nine + vkn_check_digit(first_nine)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("tckn",)
+
+    tckn = factory.Sequence(lambda n: make_tckn(5000 + n))
+    first_name = factory.Faker("first_name", locale="tr_TR")
+    last_name = factory.Faker("last_name", locale="tr_TR")
+    email = factory.LazyAttribute(lambda u: f"kisi{u.tckn}@example.com")
+    password = factory.django.Password(None)
+
+
+class ServiceProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = ServiceProvider
+
+    title = factory.Sequence(lambda n: f"Örnek Ticaret {n} A.Ş.")
+    tax_number = factory.Sequence(lambda n: make_vkn(300000000 + n))
+    iys_code = factory.Sequence(lambda n: 700000 + n)
+    email = factory.Sequence(lambda n: f"firma{n}@example.com")
+    phone = "+902125550000"
+    address = "Örnek Mah. Deneme Sok. No: 1"
+    city = "İstanbul"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    service_provider = factory.SubFactory(ServiceProviderFactory)
+    role = Membership.Role.AUTHORIZED
+    is_active = True

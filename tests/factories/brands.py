@@ -1,0 +1,3 @@
+"""Factories for the brands app."""
+
+__all__: list[str] = []

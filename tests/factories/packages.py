@@ -1,0 +1,3 @@
+"""Factories for the packages app."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Factories for the payments app."""
+
+__all__: list[str] = []

@@ -1,0 +1,69 @@
+"""Production settings: `check --deploy` clean with real secrets; simulators refuse to start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+    "ALLOWED_HOSTS": "portal.example.com",
+    "DATABASE_URL": "sqlite:////tmp/iys-deploy-check.sqlite3",
+    "EDEVLET_SIMULATOR": "false",
+    "EDEVLET_CLIENT_ID": "client",
+    "EDEVLET_CLIENT_SECRET": "secret",
+    "PAYMENT_GATEWAY": "iyzico",
+    "IYZICO_API_KEY": "api-key",
+    "IYZICO_SECRET_KEY": "secret-key",
+}
+
+
+def _check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EDEVLET", "IYZICO"))
+    }
+    env.pop("DATABASE_URL", None)
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = _check(PRODUCTION_ENV, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "error_id"),
+    [({"EDEVLET_SIMULATOR": "true"}, "iys.E004"), ({"PAYMENT_GATEWAY": "fake"}, "iys.E004")],
+)
+def test_production_refuses_simulators(override, error_id):
+    result = _check({**PRODUCTION_ENV, **override})
+    assert result.returncode != 0
+    assert error_id in result.stdout + result.stderr
+
+
+def test_production_needs_a_secret_key():
+    env = dict(PRODUCTION_ENV)
+    env.pop("SECRET_KEY")
+    result = _check(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_reports_missing_payment_secrets():
+    result = _check({**PRODUCTION_ENV, "IYZICO_SECRET_KEY": ""}, "--deploy")
+    assert result.returncode != 0
+    assert "iys.E003" in result.stdout + result.stderr
