@@ -83,3 +83,26 @@ def edevlet_login(page, tckn: str, password: str = "demo") -> None:
     page.get_by_label("T.C. Kimlik No").fill(tckn)
     page.get_by_label("e-Devlet Şifresi").fill(password)
     page.get_by_role("button", name="Giriş Yap").click()
+
+
+def login_browser_as(page, user, service_provider) -> None:
+    """Skip the e-Devlet pages (covered by test_login_journey): put a logged-in session cookie
+    for ``user`` acting for ``service_provider`` into the browser."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.conftest import login_as
+
+    client = login_as(Client(), user, service_provider)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": page.base_url, "sameSite": "Lax"}]
+    )
+
+
+def staff_login(page, user, password: str) -> None:
+    """Log a staff user into the Django admin (/yonetim/)."""
+    page.goto(page.base_url + "/yonetim/login/")
+    page.get_by_label("T.C. kimlik no").fill(user.tckn)
+    page.get_by_label("Parola").fill(password)
+    page.get_by_role("button", name="Oturum aç").click()

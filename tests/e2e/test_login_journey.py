@@ -50,3 +50,16 @@ def test_person_of_two_companies_switches_in_header(page):
 
     page.get_by_label("Hizmet sağlayıcı").select_option(label="Alfa A.Ş.")
     expect(page.get_by_role("heading", name="Alfa A.Ş.")).to_be_visible()
+
+
+def test_cookie_login_helper_and_staff_admin_login(page):
+    from tests.e2e.conftest import login_browser_as, staff_login
+
+    membership = MembershipFactory()
+    login_browser_as(page, membership.user, membership.service_provider)
+    page.goto(page.base_url + "/")
+    expect(page.get_by_role("heading", name=membership.service_provider.title)).to_be_visible()
+
+    staff = UserFactory(is_staff=True, is_superuser=True, password="gizli-parola-123")
+    staff_login(page, staff, "gizli-parola-123")
+    expect(page.get_by_role("heading", name="Yönetim paneli")).to_be_visible()

@@ -1,0 +1,1 @@
+"""Admin for card payments and their event log."""

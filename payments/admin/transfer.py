@@ -1,0 +1,1 @@
+"""The accounting desk: bank accounts and transfer confirmation."""
