@@ -52,3 +52,27 @@ class CurrentProviderMiddleware:
                 request.membership = membership
                 request.service_provider = membership.service_provider
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware:
+    """Turkish first: the language is Turkish unless the person chose another one.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language and show an English
+    page to anyone with an English browser; here only the language cookie set by the footer's
+    language form (``set_language``) switches it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
