@@ -9,6 +9,7 @@ from .selectors import membership_get_active
 
 SESSION_PROVIDER_KEY = "current_provider_id"
 SESSION_LAST_SEEN_KEY = "last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds
 
 
 class SessionIdleTimeoutMiddleware:
@@ -26,7 +27,9 @@ class SessionIdleTimeoutMiddleware:
                 messages.info(
                     request, _("Uzun süre işlem yapılmadığı için oturumunuz sonlandırıldı.")
                 )
-            else:
+            elif last_seen is None or now - int(last_seen) >= LAST_SEEN_RESOLUTION:
+                # Coarse on purpose: writing the session on every request would cost a
+                # database write per page view.
                 request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 

@@ -299,3 +299,22 @@ def test_logout(provider_client):
     assert response.status_code == 302
     assert "_auth_user_id" not in provider_client.session
     assert provider_client.get(reverse("accounts:logout")).status_code == 405
+
+
+def test_activity_keeps_session_alive_without_writing_it_every_request(
+    provider_client, settings, provider
+):
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        provider_client.get(reverse("home"))
+        first_seen = provider_client.session["last_seen"]
+        traveller.shift(10)
+        provider_client.get(reverse("home"))
+        assert provider_client.session["last_seen"] == first_seen  # no write within a minute
+        for _ in range(3):
+            traveller.shift(settings.SESSION_IDLE_SECONDS - 60)
+            page = provider_client.get(reverse("home")).content.decode()
+            assert provider.title in page
+        assert provider_client.session["last_seen"] > first_seen
