@@ -18,7 +18,7 @@ def seed(*, stdout) -> None:
     accounting_group_sync()
     for bank_name, branch, iban, order in DEMO_BANK_ACCOUNTS:
         assert is_valid_tr_iban(iban), iban
-        BankAccount.objects.update_or_create(
+        BankAccount.objects.get_or_create(
             iban=iban,
             defaults={
                 "bank_name": bank_name,
