@@ -42,7 +42,8 @@ beat: install
 	$(BIN)/celery -A iys_portal beat --loglevel=INFO
 
 bench: install
-	$(BIN)/python bench/run.py
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

@@ -197,6 +197,9 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Mounts /bench/baseline/, the bare view bench/run.py compares every page against.
+BENCHMARK_BASELINE = env.bool("BENCHMARK_BASELINE", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

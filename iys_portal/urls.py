@@ -24,5 +24,8 @@ urlpatterns = [
 if settings.EDEVLET_SIMULATOR:
     urlpatterns.append(path("edevlet-simulator/", include("accounts.edevlet.simulator_urls")))
 
+if settings.BENCHMARK_BASELINE:
+    urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench_baseline"))
+
 handler404 = "iys_portal.views.page_not_found"
 handler500 = "iys_portal.views.server_error"

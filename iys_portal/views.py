@@ -13,6 +13,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
+def bench_baseline(request):
+    """The benchmark's yardstick: a bare view and a tiny template (mounted only for bench/)."""
+    return render(request, "bench/baseline.html", {"name": "İYS"})
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

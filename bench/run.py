@@ -1,0 +1,245 @@
+"""Load benchmark of the portal's main pages under gunicorn on PostgreSQL.
+
+    make bench                      # or: .venv/bin/python bench/run.py --providers 10000
+
+1. creates (once) a PostgreSQL database with ``manage.py bench_data --providers N``;
+2. starts gunicorn on loopback with production settings (DEBUG off, persistent connections);
+3. drives each page with wrk for a bounded time, side by side with a bare Django view;
+4. prints requests/s, p50, p99, errors and the ratio to the baseline, and the query count of
+   every page at a small and the large data size (measured in-process with the test client).
+
+Only loopback traffic; every wrk run is bounded by --duration.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def production_env(database: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "DATABASE_URL": f"{PG}/{database}",
+            "CONN_MAX_AGE": "60",
+            "EDEVLET_SIMULATOR": "false",
+            "EDEVLET_CLIENT_ID": "bench",
+            "EDEVLET_CLIENT_SECRET": "bench",
+            "PAYMENT_GATEWAY": "iyzico",
+            "IYZICO_API_KEY": "bench",
+            "IYZICO_SECRET_KEY": "bench",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "BENCHMARK_BASELINE": "true",
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def ensure_database(database: str, providers: int, env: dict, *, rebuild: bool) -> dict:
+    exists = subprocess.run(
+        ["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{database}'"],  # noqa: S608,E501 (our own constant name)
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists and rebuild:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+        exists = ""
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    out = manage(env, "bench_data", "--providers", str(providers), "--json", capture=True)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def wait_until_up(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def check_page(url: str, cookie: str | None) -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int) -> dict:
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=duration + 30
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "requests": requests,
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--providers", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=50, help="providers in the small data set")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "latest.md"))
+    args = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+
+    small_env = production_env("iys_bench_small")
+    large_env = production_env(f"iys_bench_{args.providers}")
+    print(
+        f"Data: small ({args.small} providers) and large ({args.providers} providers)…", flush=True
+    )
+    ensure_database("iys_bench_small", args.small, small_env, rebuild=args.rebuild)
+    fixtures = ensure_database(
+        f"iys_bench_{args.providers}", args.providers, large_env, rebuild=args.rebuild
+    )
+
+    manage(large_env, "collectstatic", "--noinput", "-v0")
+    queries_small = json.loads(
+        manage(small_env, "bench_queries", capture=True).strip().splitlines()[-1]
+    )
+    queries_large = json.loads(
+        manage(large_env, "bench_queries", capture=True).strip().splitlines()[-1]
+    )
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "iys_portal.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=large_env,
+    )
+    results = []
+    try:
+        wait_until_up(f"{base}/healthz")
+        for target in fixtures["targets"]:
+            url = base + target["path"]
+            cookie = fixtures["cookies"].get(target["as"]) if target["as"] else None
+            status = check_page(url, cookie)
+            if status != 200:
+                raise SystemExit(f"{target['name']}: {url} answered {status}, not 200")
+            run_wrk(url, cookie, 2, args.connections, args.threads)  # warm-up
+            measured = run_wrk(url, cookie, args.duration, args.connections, args.threads)
+            results.append({**target, **measured})
+            print(
+                f"  {target['name']:<40} {measured['rps']:8.1f} req/s"
+                f"  p50 {measured['p50']:7.1f} ms  p99 {measured['p99']:7.1f} ms"
+                f"  errors {measured['errors']}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    baseline = next(r for r in results if r["name"].startswith("Baseline"))
+    lines = [
+        f"Machine: {os.cpu_count()} cores; gunicorn {args.workers} sync workers; wrk "
+        f"{args.threads} threads, {args.connections} connections, {args.duration} s per page; "
+        f"PostgreSQL; {args.providers} service providers.",
+        "",
+        "| page | req/s | p50 ms | p99 ms | errors | req/s vs baseline "
+        "| queries (small) | queries (large) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['name']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | "
+            f"{r['rps'] / baseline['rps']:.2f} | {queries_small.get(r['name'], '—')} | "
+            f"{queries_large.get(r['name'], '—')} |"
+        )
+    report = "\n".join(lines) + "\n"
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(report, encoding="utf-8")
+    print()
+    print(report)
+    grown = [n for n in queries_small if queries_small[n] != queries_large.get(n)]
+    if grown:
+        print("Query counts differ between data sizes: " + ", ".join(grown))
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The benchmark's data generator and query counter keep working as the models change."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Membership, ServiceProvider
+
+
+@pytest.mark.django_db
+def test_bench_data_and_query_counts():
+    out = StringIO()
+    call_command("bench_data", "--providers", "6", "--json", stdout=out)
+    fixtures = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert ServiceProvider.objects.count() == 6
+    assert Membership.objects.filter(role="authorized").count() == 6
+    names = [t["name"] for t in fixtures["targets"]]
+    assert not any(n.startswith("Baseline") for n in names)  # mounted only for bench/run.py
+    assert "Ana sayfa (firma)" in names
+    assert set(fixtures["cookies"]) == {"portal", "staff"}
+
+    again = StringIO()
+    call_command("bench_data", "--providers", "6", "--json", stdout=again)
+    assert ServiceProvider.objects.count() == 6  # same size: nothing new
+
+    counts = StringIO()
+    call_command("bench_queries", stdout=counts)
+    measured = json.loads(counts.getvalue().strip().splitlines()[-1])
+    assert measured["Ana sayfa (firma)"] >= 3  # session, user, membership at least
+    assert measured["Ana sayfa (anonim)"] == 0
