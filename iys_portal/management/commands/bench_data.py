@@ -10,6 +10,7 @@ from importlib.util import find_spec
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand
@@ -101,7 +102,7 @@ class Command(BaseCommand):
                         tckn=_tckn(p.iys_code - 900000),
                         first_name="Kıyas",
                         last_name=str(p.pk),
-                        password="!",
+                        password=make_password(None),
                     )
                     for p in new
                 ],
