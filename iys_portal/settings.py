@@ -179,6 +179,8 @@ EDEVLET_CLIENT_SECRET = env.str(
 EDEVLET_TIMEOUT_SECONDS = env.float("EDEVLET_TIMEOUT_SECONDS", default=10.0)
 
 # Payments
+# An order waiting for a bank transfer expires this many days after the transfer was chosen.
+BANK_TRANSFER_EXPIRY_DAYS = env.int("BANK_TRANSFER_EXPIRY_DAYS", default=7)
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="iyzico" if PRODUCTION else "fake")
 IYZICO_API_KEY = env.str("IYZICO_API_KEY", default="")
 IYZICO_SECRET_KEY = env.str("IYZICO_SECRET_KEY", default="")
