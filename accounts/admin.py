@@ -1,8 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Membership, ServiceProvider, User
+from iys_portal.errors import ApplicationError
+
+from .forms import RejectionForm
+from .models import AuthorizationRequest, Membership, ServiceProvider, User
+from .services import authorization_request_approve, authorization_request_reject
 
 
 @admin.register(User)
@@ -59,3 +71,203 @@ class MembershipAdmin(admin.ModelAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuthorizationRequest)
+class AuthorizationRequestAdmin(admin.ModelAdmin):
+    """The support desk (group "Destek"): review, view the signed PDF, approve or reject.
+
+    Records are never added, edited or deleted here; decisions go through the services.
+    """
+
+    list_display = [
+        "number",
+        "service_provider",
+        "applicant_full_name",
+        "applicant_tckn",
+        "status",
+        "has_signed_form",
+        "created_at",
+        "decided_via",
+        "decided_at",
+    ]
+    list_filter = ["status", "decided_via", "created_at"]
+    search_fields = [
+        "=number",
+        "=service_provider__tax_number",
+        "service_provider__title",
+        "=applicant_tckn",
+        "applicant_first_name",
+        "applicant_last_name",
+        "applicant_email",
+    ]
+    list_select_related = ["service_provider", "decided_by"]
+    date_hierarchy = "created_at"
+    change_form_template = "admin/accounts/authorizationrequest/change_form.html"
+    fieldsets = (
+        (
+            _("Talep"),
+            {"fields": ("number", "status", "service_provider", "created_at", "created_ip")},
+        ),
+        (
+            _("Başvuran"),
+            {
+                "fields": (
+                    "applicant_tckn",
+                    "applicant_first_name",
+                    "applicant_last_name",
+                    "applicant_email",
+                    "applicant_phone",
+                    "role_reason",
+                )
+            },
+        ),
+        (_("İmzalı form"), {"fields": ("signed_form_link", "signed_form_uploaded_at")}),
+        (
+            _("Karar"),
+            {
+                "fields": (
+                    "decided_via",
+                    "decided_by",
+                    "decided_at",
+                    "rejection_reason",
+                    "membership",
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("İmzalı form"), boolean=True)
+    def has_signed_form(self, obj):
+        return bool(obj.signed_form)
+
+    @admin.display(description=_("İmzalı form (PDF)"))
+    def signed_form_link(self, obj):
+        if not obj.signed_form:
+            return _("Henüz yüklenmedi")
+        url = reverse("admin:accounts_authorizationrequest_signed_form", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("PDF'i aç"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:object_id>/imzali-form/",
+                self.admin_site.admin_view(self.signed_form_view),
+                name="accounts_authorizationrequest_signed_form",
+            ),
+            path(
+                "<int:object_id>/onayla/",
+                self.admin_site.admin_view(self.approve_view),
+                name="accounts_authorizationrequest_approve",
+            ),
+            path(
+                "<int:object_id>/reddet/",
+                self.admin_site.admin_view(self.reject_view),
+                name="accounts_authorizationrequest_reject",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _get_viewable(self, request, object_id: int) -> AuthorizationRequest:
+        obj = self.get_object(request, str(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _may_decide(self, request) -> bool:
+        return request.user.has_perm("accounts.decide_authorizationrequest")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_decide"] = self._may_decide(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def signed_form_view(self, request, object_id: int):
+        """The uploaded PDF, to staff who may see the request; never from a public URL."""
+        obj = self._get_viewable(request, object_id)
+        if not obj.signed_form:
+            raise Http404
+        response = FileResponse(
+            obj.signed_form.open("rb"),
+            content_type="application/pdf",
+            as_attachment=False,
+            filename=f"yetkilendirme-talebi-{obj.number}.pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _change_url(self, obj) -> str:
+        return reverse("admin:accounts_authorizationrequest_change", args=[obj.pk])
+
+    @method_decorator(require_POST)
+    def approve_view(self, request, object_id: int):
+        obj = self._get_viewable(request, object_id)
+        if not self._may_decide(request):
+            raise PermissionDenied
+        try:
+            authorization_request_approve(
+                authorization_request_id=obj.pk,
+                actor=request.user,
+                via=AuthorizationRequest.DecidedVia.SUPPORT,
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(number)s onaylandı: %(name)s artık %(title)s adına giriş yapabilir.")
+                % {
+                    "number": obj.number,
+                    "name": obj.applicant_full_name,
+                    "title": obj.service_provider.title,
+                },
+            )
+        return redirect(self._change_url(obj))
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def reject_view(self, request, object_id: int):
+        obj = self._get_viewable(request, object_id)
+        if not self._may_decide(request):
+            raise PermissionDenied
+        form = RejectionForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                authorization_request_reject(
+                    authorization_request_id=obj.pk,
+                    actor=request.user,
+                    via=AuthorizationRequest.DecidedVia.SUPPORT,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("%(number)s reddedildi.") % {"number": obj.number})
+            return redirect(self._change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "title": _("Talebi reddet: %(number)s") % {"number": obj.number},
+        }
+        return TemplateResponse(
+            request,
+            "admin/accounts/authorizationrequest/reject.html",
+            context,
+            status=400 if form.errors else 200,
+        )

@@ -148,3 +148,120 @@ class Membership(models.Model):
     @property
     def is_authorized_person(self) -> bool:
         return self.role == self.Role.AUTHORIZED
+
+
+def _signed_form_path(instance, filename: str) -> str:
+    """Never the uploader's file name: a random one under the request's month."""
+    import secrets
+
+    now = timezone.now()
+    return f"authorization_requests/{now:%Y/%m}/{instance.number}-{secrets.token_hex(8)}.pdf"
+
+
+class AuthorizationRequest(models.Model):
+    """«İLETİ YÖNETİM SİSTEMİ YETKİLENDİRME TALEP FORMU»: a person asks to act for a company.
+
+    Approval (by the company's authorized person in the portal, or by support in the admin after
+    the signed form is uploaded) gives the applicant an active delegate membership.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_SIGNATURE = "awaiting_signature", _("İmzalı form bekleniyor")
+        SUBMITTED = "submitted", _("İncelemede")
+        APPROVED = "approved", _("Onaylandı")
+        REJECTED = "rejected", _("Reddedildi")
+
+    class DecidedVia(models.TextChoices):
+        PORTAL = "portal", _("Yetkili kişi (portal)")
+        SUPPORT = "support", _("Destek ekibi")
+
+    OPEN_STATUSES = (Status.AWAITING_SIGNATURE, Status.SUBMITTED)
+
+    number = models.CharField(_("talep numarası"), max_length=16, unique=True, editable=False)
+    service_provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        related_name="authorization_requests",
+        verbose_name=_("hizmet sağlayıcı"),
+    )
+    applicant_tckn = models.CharField(
+        _("başvuran T.C. kimlik no"), max_length=11, validators=[validate_tckn]
+    )
+    applicant_first_name = models.CharField(_("başvuran adı"), max_length=100)
+    applicant_last_name = models.CharField(_("başvuran soyadı"), max_length=100)
+    applicant_email = models.EmailField(_("başvuran e-posta"))
+    applicant_phone = models.CharField(_("başvuran cep telefonu"), max_length=20)
+    role_reason = models.TextField(_("görevi / talep gerekçesi"), max_length=1000)
+    status = models.CharField(
+        _("durum"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_SIGNATURE,
+        db_index=True,
+    )
+    upload_nonce = models.CharField(max_length=32, editable=False)
+    signed_form = models.FileField(
+        _("imzalı form (PDF)"), upload_to=_signed_form_path, blank=True, max_length=200
+    )
+    signed_form_uploaded_at = models.DateTimeField(_("imzalı form yüklenme"), null=True, blank=True)
+    created_at = models.DateTimeField(_("başvuru tarihi"), default=timezone.now, db_index=True)
+    created_ip = models.GenericIPAddressField(_("başvuru IP"), null=True, blank=True)
+    decided_via = models.CharField(
+        _("karar veren taraf"), max_length=10, choices=DecidedVia.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("karar veren"),
+    )
+    decided_at = models.DateTimeField(_("karar tarihi"), null=True, blank=True)
+    rejection_reason = models.TextField(_("ret gerekçesi"), blank=True, max_length=1000)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verilen üyelik"),
+    )
+
+    class Meta:
+        verbose_name = _("yetkilendirme talebi")
+        verbose_name_plural = _("yetkilendirme talepleri")
+        ordering = ["-created_at"]
+        permissions = [
+            (
+                "decide_authorizationrequest",
+                _("Yetkilendirme taleplerini onaylayabilir/reddedebilir"),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_provider", "applicant_tckn"],
+                condition=Q(status__in=["awaiting_signature", "submitted"]),
+                name="authreq_one_open_request_per_person_and_provider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="authreq_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["awaiting_signature", "submitted"])
+                | (Q(decided_at__isnull=False) & ~Q(decided_via="")),
+                name="authreq_decision_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def applicant_full_name(self) -> str:
+        return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

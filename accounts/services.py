@@ -1,11 +1,13 @@
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iys_portal.errors import ApplicationError
+from iys_portal.errors import ApplicationError, NotFoundError, PermissionDeniedError
 
+from . import authorization
 from .edevlet.client import Identity
-from .models import Membership, ServiceProvider, User
+from .models import AuthorizationRequest, Membership, ServiceProvider, User
 
 
 @transaction.atomic
@@ -80,3 +82,266 @@ def membership_deactivate(*, membership_id: int, actor: User) -> Membership:
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_by", "deactivated_at"])
     return membership
+
+
+# --- Authorization requests («İLETİ YÖNETİM SİSTEMİ YETKİLENDİRME TALEP FORMU») ---------------
+
+
+def _queue(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+@transaction.atomic
+def authorization_request_create(
+    *,
+    tax_number: str,
+    applicant_tckn: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    role_reason: str,
+    ip: str | None = None,
+) -> tuple[AuthorizationRequest, bool]:
+    """File a request and queue the pre-filled form to the applicant's e-mail.
+
+    Asking again while a request of the same person for the same company is open files nothing
+    new: the form and upload link go again to the address given the first time (so nobody can
+    redirect someone else's link), and ``(request, False)`` comes back.
+    """
+    from .tasks import send_authorization_request_form
+
+    provider = ServiceProvider.objects.select_for_update().filter(tax_number=tax_number).first()
+    if provider is None:
+        raise ApplicationError(
+            _("Bu vergi kimlik numarasıyla kayıtlı bir hizmet sağlayıcı bulunamadı."),
+            code="provider_not_found",
+        )
+    if Membership.objects.filter(
+        service_provider=provider, user__tckn=applicant_tckn, is_active=True
+    ).exists():
+        raise ApplicationError(
+            _(
+                "Bu T.C. kimlik numarasının bu hizmet sağlayıcı için giriş yetkisi zaten var; "
+                "e-Devlet ile giriş yapabilirsiniz."
+            ),
+            code="already_member",
+        )
+    existing = AuthorizationRequest.objects.filter(
+        service_provider=provider,
+        applicant_tckn=applicant_tckn,
+        status__in=AuthorizationRequest.OPEN_STATUSES,
+    ).first()
+    if existing is not None:
+        if existing.status == AuthorizationRequest.Status.AWAITING_SIGNATURE:
+            _queue(send_authorization_request_form, existing.pk)
+        return existing, False
+
+    number = authorization.new_request_number()
+    while AuthorizationRequest.objects.filter(number=number).exists():
+        number = authorization.new_request_number()
+    request = AuthorizationRequest.objects.create(
+        number=number,
+        service_provider=provider,
+        applicant_tckn=applicant_tckn,
+        applicant_first_name=first_name.strip(),
+        applicant_last_name=last_name.strip(),
+        applicant_email=email.strip(),
+        applicant_phone=phone,
+        role_reason=role_reason.strip(),
+        upload_nonce=authorization.new_upload_nonce(),
+        created_ip=ip or None,
+    )
+    _queue(send_authorization_request_form, request.pk)
+    return request, True
+
+
+@transaction.atomic
+def authorization_request_attach_signed_form(
+    *, number: str, token: str, signed_form: UploadedFile
+) -> AuthorizationRequest:
+    """Store the signed PDF (already checked by the form) once; the link is single-use."""
+    request = AuthorizationRequest.objects.select_for_update().filter(number=number).first()
+    if request is None or not authorization.upload_token_matches(request, token):
+        raise NotFoundError(_("Bağlantı geçersiz."), code="bad_token")
+    if request.status != AuthorizationRequest.Status.AWAITING_SIGNATURE:
+        raise ApplicationError(
+            _(
+                "Bu bağlantı artık kullanılamaz: talebiniz için imzalı form alınmış ya da talep "
+                "sonuçlanmış."
+            ),
+            code="link_used",
+        )
+    if authorization.upload_link_expired(request):
+        raise ApplicationError(
+            _("Bu bağlantının süresi doldu. Lütfen yeni bir yetkilendirme talebi oluşturunuz."),
+            code="link_expired",
+        )
+    request.signed_form.save("imzali-form.pdf", signed_form, save=False)
+    request.signed_form_uploaded_at = timezone.now()
+    request.status = AuthorizationRequest.Status.SUBMITTED
+    request.save(update_fields=["signed_form", "signed_form_uploaded_at", "status"])
+    return request
+
+
+def _check_decider(*, request: AuthorizationRequest, actor: User, via: str) -> None:
+    if via == AuthorizationRequest.DecidedVia.PORTAL:
+        is_authorized_person = Membership.objects.filter(
+            user=actor,
+            service_provider_id=request.service_provider_id,
+            role=Membership.Role.AUTHORIZED,
+            is_active=True,
+        ).exists()
+        if not is_authorized_person:
+            raise PermissionDeniedError(
+                _("Talepleri yalnızca hizmet sağlayıcının yetkili kişisi karara bağlayabilir."),
+                code="not_authorized_person",
+            )
+    elif via == AuthorizationRequest.DecidedVia.SUPPORT:
+        if not (
+            actor.is_active
+            and actor.is_staff
+            and actor.has_perm("accounts.decide_authorizationrequest")
+        ):
+            raise PermissionDeniedError(
+                _("Yetkilendirme taleplerini karara bağlama yetkiniz yok."), code="not_support"
+            )
+    else:
+        raise ApplicationError(_("Geçersiz karar kanalı."), code="bad_channel")
+
+
+def _lock_request(authorization_request_id: int) -> AuthorizationRequest:
+    request = (
+        AuthorizationRequest.objects.select_for_update().filter(pk=authorization_request_id).first()
+    )
+    if request is None:
+        raise NotFoundError(_("Yetkilendirme talebi bulunamadı."), code="not_found")
+    return request
+
+
+@transaction.atomic
+def authorization_request_approve(
+    *, authorization_request_id: int, actor: User, via: str
+) -> AuthorizationRequest:
+    """Make the applicant an active delegate of the company. Approving twice changes nothing.
+
+    Support approves only on the signed form; the authorized person needs no paper.
+    """
+    from .tasks import send_authorization_request_decision
+
+    request = _lock_request(authorization_request_id)
+    _check_decider(request=request, actor=actor, via=via)
+    if request.status == AuthorizationRequest.Status.APPROVED:
+        return request
+    if request.status == AuthorizationRequest.Status.REJECTED:
+        raise ApplicationError(
+            _("Bu talep daha önce reddedildi; onaylanamaz."), code="already_rejected"
+        )
+    if (
+        via == AuthorizationRequest.DecidedVia.SUPPORT
+        and request.status != AuthorizationRequest.Status.SUBMITTED
+    ):
+        raise ApplicationError(
+            _("İmzalı form yüklenmeden talep destek ekibince onaylanamaz."),
+            code="no_signed_form",
+        )
+
+    user, created = User.objects.select_for_update().get_or_create(
+        tckn=request.applicant_tckn,
+        defaults={
+            "first_name": request.applicant_first_name,
+            "last_name": request.applicant_last_name,
+            "email": request.applicant_email,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif not user.email:
+        user.email = request.applicant_email
+        user.save(update_fields=["email"])
+    if Membership.objects.filter(
+        user=user,
+        service_provider_id=request.service_provider_id,
+        role=Membership.Role.AUTHORIZED,
+        is_active=True,
+    ).exists():
+        raise ApplicationError(
+            _("Başvuran bu hizmet sağlayıcının yetkili kişisidir; temsilci yapılamaz."),
+            code="applicant_is_authorized_person",
+        )
+    membership = membership_grant(
+        user=user,
+        service_provider=request.service_provider,
+        role=Membership.Role.DELEGATE,
+        granted_by=actor,
+    )
+    request.status = AuthorizationRequest.Status.APPROVED
+    request.decided_via = via
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.membership = membership
+    request.save(update_fields=["status", "decided_via", "decided_by", "decided_at", "membership"])
+    _queue(send_authorization_request_decision, request.pk)
+    return request
+
+
+@transaction.atomic
+def authorization_request_reject(
+    *, authorization_request_id: int, actor: User, via: str, reason: str
+) -> AuthorizationRequest:
+    """Refuse with a reason that is e-mailed to the applicant. Refusing twice changes nothing."""
+    from .tasks import send_authorization_request_decision
+
+    reason = (reason or "").strip()
+    request = _lock_request(authorization_request_id)
+    _check_decider(request=request, actor=actor, via=via)
+    if request.status == AuthorizationRequest.Status.REJECTED:
+        return request
+    if request.status == AuthorizationRequest.Status.APPROVED:
+        raise ApplicationError(
+            _(
+                "Bu talep daha önce onaylandı; reddedilemez. Gerekirse kişinin yetkisini "
+                "kaldırınız."
+            ),
+            code="already_approved",
+        )
+    if not reason:
+        raise ApplicationError(_("Ret gerekçesi yazınız."), code="reason_required")
+    if len(reason) > 1000:
+        raise ApplicationError(
+            _("Ret gerekçesi en fazla 1000 karakter olabilir."), code="reason_too_long"
+        )
+    request.status = AuthorizationRequest.Status.REJECTED
+    request.rejection_reason = reason
+    request.decided_via = via
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(
+        update_fields=["status", "rejection_reason", "decided_via", "decided_by", "decided_at"]
+    )
+    _queue(send_authorization_request_decision, request.pk)
+    return request
+
+
+@transaction.atomic
+def delegate_deactivate(
+    *, service_provider: ServiceProvider, membership_id: int, actor: User
+) -> Membership:
+    """The authorized person ends a delegate's access to their own company only."""
+    is_authorized_person = Membership.objects.filter(
+        user=actor,
+        service_provider=service_provider,
+        role=Membership.Role.AUTHORIZED,
+        is_active=True,
+    ).exists()
+    if not is_authorized_person:
+        raise PermissionDeniedError(
+            _("Temsilci yetkisini yalnızca yetkili kişi kaldırabilir."),
+            code="not_authorized_person",
+        )
+    if not Membership.objects.filter(
+        pk=membership_id, service_provider=service_provider, role=Membership.Role.DELEGATE
+    ).exists():
+        raise NotFoundError(_("Temsilci bulunamadı."), code="not_found")
+    return membership_deactivate(membership_id=membership_id, actor=actor)

@@ -12,4 +12,35 @@ urlpatterns = [
     path("firma-sec/", views.choose_provider, name="choose_provider"),
     path("firma-degistir/", views.switch_provider, name="switch_provider"),
     path("cikis/", views.logout_view, name="logout"),
+    path(
+        "yetkilendirme-talebi/",
+        views.authorization_request_new,
+        name="authorization_request_new",
+    ),
+    path(
+        "yetkilendirme-talebi/alindi/",
+        views.authorization_request_sent,
+        name="authorization_request_sent",
+    ),
+    path(
+        "yetkilendirme-talebi/<str:number>/imzali-form/<str:token>/",
+        views.authorization_request_upload,
+        name="authorization_request_upload",
+    ),
+    path("yetkilendirmeler/", views.delegates, name="delegates"),
+    path(
+        "yetkilendirmeler/talep/<int:pk>/onayla/",
+        views.authorization_request_approve_view,
+        name="authorization_request_approve",
+    ),
+    path(
+        "yetkilendirmeler/talep/<int:pk>/reddet/",
+        views.authorization_request_reject_view,
+        name="authorization_request_reject",
+    ),
+    path(
+        "yetkilendirmeler/kisi/<int:pk>/kaldir/",
+        views.delegate_deactivate_view,
+        name="delegate_deactivate",
+    ),
 ]

@@ -3,17 +3,39 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
+from iys_portal.errors import ApplicationError, NotFoundError
+
+from . import authorization
+from .decorators import authorized_person_required
 from .edevlet.client import EDevletClient, EDevletError
+from .forms import AuthorizationRequestForm, RejectionForm, SignedFormUploadForm
 from .middleware import SESSION_PROVIDER_KEY
-from .selectors import membership_get_active, memberships_active_for
-from .services import user_sync_from_identity
+from .models import AuthorizationRequest
+from .selectors import (
+    authorization_request_get_by_upload_token,
+    authorization_request_get_for,
+    authorization_requests_open_for,
+    delegates_active_for,
+    membership_get_active,
+    memberships_active_for,
+)
+from .services import (
+    authorization_request_approve,
+    authorization_request_attach_signed_form,
+    authorization_request_create,
+    authorization_request_reject,
+    delegate_deactivate,
+    user_sync_from_identity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +167,195 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("Oturumunuz kapatıldı."))
     return redirect("home")
+
+
+# --- Authorization requests: the public form and the signed-form upload ---------------------
+
+# Per client address, and per company so one company cannot be flooded from many addresses.
+REQUEST_RATE_PER_IP = "5/h"
+REQUEST_RATE_PER_COMPANY = "20/d"
+UPLOAD_RATE_PER_IP = "20/h"
+
+
+def _too_many(request, template: str, context: dict):
+    context["rate_limited"] = True
+    messages.error(request, _("Çok fazla deneme yapıldı. Lütfen bir süre sonra yeniden deneyiniz."))
+    return render(request, template, context, status=429)
+
+
+@ratelimit(key="ip", rate=REQUEST_RATE_PER_IP, method="POST", block=False)
+@ratelimit(key="post:tax_number", rate=REQUEST_RATE_PER_COMPANY, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def authorization_request_new(request):
+    form = AuthorizationRequestForm(request.POST if request.method == "POST" else None)
+    template = "accounts/authorization_request_new.html"
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _too_many(request, template, {"form": form})
+        if form.is_bot:
+            # Looks like success to the bot; nothing is filed or sent.
+            return redirect("accounts:authorization_request_sent")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                authorization_request_create(
+                    tax_number=data["tax_number"],
+                    applicant_tckn=data["applicant_tckn"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    role_reason=data["role_reason"],
+                    ip=request.META.get("REMOTE_ADDR"),
+                )
+            except ApplicationError as exc:
+                field = "tax_number" if exc.code == "provider_not_found" else None
+                form.add_error(field, str(exc.message))
+            else:
+                return redirect("accounts:authorization_request_sent")
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def authorization_request_sent(request):
+    return render(request, "accounts/authorization_request_sent.html")
+
+
+@never_cache
+@ratelimit(key="ip", rate=UPLOAD_RATE_PER_IP, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def authorization_request_upload(request, number: str, token: str):
+    """The single-use link from the e-mail: upload the signed form as PDF."""
+    template = "accounts/authorization_request_upload.html"
+    auth_request = authorization_request_get_by_upload_token(number=number, token=token)
+    if auth_request is None:
+        raise Http404
+    if auth_request.status != AuthorizationRequest.Status.AWAITING_SIGNATURE:
+        return render(request, template, {"auth_request": auth_request, "closed": True}, status=410)
+    if authorization.upload_link_expired(auth_request):
+        return render(
+            request, template, {"auth_request": auth_request, "expired": True}, status=410
+        )
+    form = (
+        SignedFormUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else SignedFormUploadForm()
+    )
+    context = {
+        "auth_request": auth_request,
+        "form": form,
+        "deadline": authorization.upload_deadline(auth_request),
+    }
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _too_many(request, template, context)
+        if form.is_valid():
+            try:
+                authorization_request_attach_signed_form(
+                    number=number, token=token, signed_form=form.cleaned_data["signed_form"]
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "İmzalı form alındı. Talebiniz incelendikten sonra size e-posta ile bilgi "
+                        "verilecektir."
+                    ),
+                )
+                return redirect("accounts:authorization_request_sent")
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+# --- Authorization requests and delegates: the authorized person's page ---------------------
+
+
+@authorized_person_required
+@require_GET
+def delegates(request):
+    provider = request.service_provider
+    return render(
+        request,
+        "accounts/delegates.html",
+        {
+            "open_requests": list(authorization_requests_open_for(service_provider=provider)),
+            "delegates": list(delegates_active_for(service_provider=provider)),
+            "rejection_form": RejectionForm(),
+        },
+    )
+
+
+def _own_request_or_404(request, pk: int) -> AuthorizationRequest:
+    auth_request = authorization_request_get_for(service_provider=request.service_provider, pk=pk)
+    if auth_request is None:
+        raise Http404
+    return auth_request
+
+
+@authorized_person_required
+@require_POST
+def authorization_request_approve_view(request, pk: int):
+    auth_request = _own_request_or_404(request, pk)
+    try:
+        authorization_request_approve(
+            authorization_request_id=auth_request.pk,
+            actor=request.user,
+            via=AuthorizationRequest.DecidedVia.PORTAL,
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s artık firmanız adına giriş yapabilir.")
+            % {"name": auth_request.applicant_full_name},
+        )
+    return redirect("accounts:delegates")
+
+
+@authorized_person_required
+@require_POST
+def authorization_request_reject_view(request, pk: int):
+    auth_request = _own_request_or_404(request, pk)
+    form = RejectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ret gerekçesi yazınız."))
+        return redirect("accounts:delegates")
+    try:
+        authorization_request_reject(
+            authorization_request_id=auth_request.pk,
+            actor=request.user,
+            via=AuthorizationRequest.DecidedVia.PORTAL,
+            reason=form.cleaned_data["reason"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("%(number)s numaralı talep reddedildi.") % {"number": auth_request.number}
+        )
+    return redirect("accounts:delegates")
+
+
+@authorized_person_required
+@require_POST
+def delegate_deactivate_view(request, pk: int):
+    try:
+        membership = delegate_deactivate(
+            service_provider=request.service_provider, membership_id=pk, actor=request.user
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s kişisinin firmanız adına giriş yetkisi kaldırıldı.")
+            % {"name": membership.user.get_full_name() or membership.user.masked_tckn},
+        )
+    return redirect("accounts:delegates")

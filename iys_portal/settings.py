@@ -143,6 +143,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="İYS Portal <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTING_EMAIL = env.str("ACCOUNTING_EMAIL", default="muhasebe@iys.org.tr")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="destek@iys.org.tr")
+# Absolute links in e-mails (e.g. the signed-form upload link) start with this.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -1,10 +1,12 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, ServiceProvider, User
+from accounts.authorization import new_request_number, new_upload_nonce
+from accounts.models import AuthorizationRequest, Membership, ServiceProvider, User
 from accounts.validators import tckn_check_digits, vkn_check_digit
 
 __all__ = [
+    "AuthorizationRequestFactory",
     "MembershipFactory",
     "ServiceProviderFactory",
     "UserFactory",
@@ -58,3 +60,18 @@ class MembershipFactory(DjangoModelFactory):
     service_provider = factory.SubFactory(ServiceProviderFactory)
     role = Membership.Role.AUTHORIZED
     is_active = True
+
+
+class AuthorizationRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = AuthorizationRequest
+
+    number = factory.LazyFunction(new_request_number)
+    service_provider = factory.SubFactory(ServiceProviderFactory)
+    applicant_tckn = factory.Sequence(lambda n: make_tckn(90000 + n))
+    applicant_first_name = "Çağrı"
+    applicant_last_name = factory.Sequence(lambda n: f"Işıkoğlu{n}")
+    applicant_email = factory.Sequence(lambda n: f"basvuran{n}@example.com")
+    applicant_phone = "+905321234567"
+    role_reason = "Pazarlama müdürü; izin kayıtlarını yöneteceğim."
+    upload_nonce = factory.LazyFunction(new_upload_nonce)

@@ -1,0 +1,84 @@
+"""Pure helpers for authorization requests: request numbers, upload-link tokens, PDF checks."""
+
+import io
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+# Unambiguous characters only (no 0/O, 1/I/L): the number is read over the phone and typed.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+NUMBER_PREFIX = "YT-"
+NUMBER_LENGTH = 8
+
+UPLOAD_LINK_VALID_DAYS = 30
+SIGNED_FORM_MAX_BYTES = 5 * 1024 * 1024
+SIGNED_FORM_MAX_PAGES = 20
+
+_TOKEN_SALT = "accounts.authorization_request.upload"  # noqa: S105 (a salt, not a secret)
+
+
+def new_request_number() -> str:
+    return NUMBER_PREFIX + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
+
+
+def new_upload_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def upload_token(request) -> str:
+    """The secret in the upload link: an HMAC (SECRET_KEY) of the number and a random nonce, so
+    the database alone does not give it away and the e-mail task can rebuild it from the id."""
+    return salted_hmac(
+        _TOKEN_SALT, f"{request.number}:{request.upload_nonce}", algorithm="sha256"
+    ).hexdigest()
+
+
+def upload_token_matches(request, token: str) -> bool:
+    return bool(token) and constant_time_compare(upload_token(request), token)
+
+
+def upload_deadline(request):
+    return request.created_at + timedelta(days=UPLOAD_LINK_VALID_DAYS)
+
+
+def upload_link_expired(request, *, now=None) -> bool:
+    return (now or timezone.now()) > upload_deadline(request)
+
+
+def upload_url(request) -> str:
+    path = reverse(
+        "accounts:authorization_request_upload",
+        kwargs={"number": request.number, "token": upload_token(request)},
+    )
+    return settings.PORTAL_BASE_URL + path
+
+
+class NotAPdf(ValueError):
+    pass
+
+
+def check_pdf(data: bytes) -> int:
+    """Raise ``NotAPdf`` unless ``data`` is a readable, unencrypted PDF; return its page count.
+
+    Judged by content, never by file name or the browser's content type.
+    """
+    from pypdf import PdfReader
+
+    if not data.startswith(b"%PDF-"):
+        raise NotAPdf("magic")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise NotAPdf("encrypted")
+        pages = len(reader.pages)
+    except NotAPdf:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of error on hostile input
+        raise NotAPdf("unreadable") from exc
+    if pages < 1:
+        raise NotAPdf("empty")
+    return pages
