@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Integrator
+from .selectors import integrators_active
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(
+        label=_("Marka adı"),
+        max_length=150,
+        error_messages={"required": _("Marka adını yazınız.")},
+    )
+
+
+class IntegratorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+class _GrantForm(forms.Form):
+    kind: str
+    channels = forms.MultipleChoiceField(
+        label=_("Kanallar"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("En az bir kanal seçiniz."),
+            "invalid_choice": _("Geçersiz kanal seçimi."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["integrator"].queryset = integrators_active(kind=self.kind)
+
+
+class PartnerGrantForm(_GrantForm):
+    kind = Integrator.Kind.PARTNER
+    integrator = IntegratorChoiceField(
+        label=_("İş ortağı"),
+        queryset=Integrator.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Bir iş ortağı seçiniz."),
+            "invalid_choice": _("Geçerli bir iş ortağı seçiniz."),
+        },
+    )
+    reconciliation = forms.BooleanField(
+        label=_("Mutabakat yetkisi de ver"),
+        required=False,
+        help_text=_("İş ortağı, izin kayıtlarınızın mutabakatını da yapabilir."),
+    )
+    field_order = ["integrator", "channels", "reconciliation"]
+
+
+class AhsGrantForm(_GrantForm):
+    kind = Integrator.Kind.AHS
+    integrator = IntegratorChoiceField(
+        label=_("Aracı hizmet sağlayıcı"),
+        queryset=Integrator.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Bir aracı hizmet sağlayıcı seçiniz."),
+            "invalid_choice": _("Geçerli bir aracı hizmet sağlayıcı seçiniz."),
+        },
+    )
+    field_order = ["integrator", "channels"]
