@@ -241,3 +241,80 @@ def subscription_credit(*, subscription: Subscription, at: datetime | None = Non
         return ZERO
     unused_days = min(max((end - max(today, start)).days, 0), period_days)
     return money(paid_value * Decimal(unused_days) / Decimal(period_days))
+
+
+# Checkout steps -----------------------------------------------------------------------------
+
+STEP_CONTRACT = "contract"
+STEP_PAYMENT = "payment"
+STEP_DONE = "done"
+STEP_CLOSED = "closed"
+
+
+def order_checkout_step(*, order: Order) -> str:
+    """Where an order stands in the checkout: the page a step URL must send the browser to if
+    it is not the one asked for (a step cannot be skipped by editing the URL)."""
+    if order.status == Order.Status.DRAFT:
+        return STEP_CONTRACT
+    if order.status in (
+        Order.Status.CONTRACT_ACCEPTED,
+        Order.Status.AWAITING_PAYMENT,
+        Order.Status.AWAITING_TRANSFER,
+        Order.Status.FAILED,
+    ):
+        return STEP_CONTRACT if order.is_free else STEP_PAYMENT
+    if order.status in (Order.Status.PAID, Order.Status.ACTIVE):
+        return STEP_DONE
+    return STEP_CLOSED
+
+
+@dataclass
+class PackageOverview:
+    """Everything «Paket Yönetimi» shows, in a fixed number of queries."""
+
+    subscription: Subscription | None
+    scheduled: Subscription | None
+    address_count: int | None
+    orders_in_progress: list[Order]
+    orders_past: list[Order]
+
+
+def package_overview_for(*, service_provider: ServiceProvider) -> PackageOverview:
+    now = timezone.now()
+    subscriptions = list(
+        Subscription.objects.filter(
+            service_provider=service_provider,
+            status__in=[Subscription.Status.ACTIVE, Subscription.Status.SCHEDULED],
+        )
+        .select_related("package")
+        .order_by("starts_at")
+    )
+    active = next(
+        (
+            s
+            for s in subscriptions
+            if s.status == Subscription.Status.ACTIVE and s.starts_at <= now < s.ends_at
+        ),
+        None,
+    )
+    scheduled = next((s for s in subscriptions if s.status == Subscription.Status.SCHEDULED), None)
+    orders = list(_orders_for_page(service_provider))
+    in_progress = [o for o in orders if o.status in Order.IN_PROGRESS]
+    past = [
+        o
+        for o in orders
+        if o.status not in Order.IN_PROGRESS
+        and not (o.status == Order.Status.CANCELLED and not _has_acceptance(o))
+    ]
+    declared = next(
+        (o.address_count for o in orders if o.status != Order.Status.DRAFT and _has_acceptance(o)),
+        None,
+    )
+    return PackageOverview(active, scheduled, declared, in_progress, past)
+
+
+def _has_acceptance(order: Order) -> bool:
+    try:
+        return order.acceptance is not None
+    except ContractAcceptance.DoesNotExist:
+        return False

@@ -700,3 +700,24 @@ def quote_request_create(
         return QuoteRequest.objects.create(
             service_provider=service_provider, created_by=actor, **values
         )
+
+
+def order_accept_and_complete_free(
+    *,
+    order_id: int,
+    contract_version_id: int,
+    actor: User,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> tuple[Order, bool]:
+    """«Tamamla» on the Sözleşme Onay step of a free package (the guide's last step for it):
+    acceptance and activation in one transaction. A double click activates once."""
+    with transaction.atomic():
+        order_accept_contract(
+            order_id=order_id,
+            contract_version_id=contract_version_id,
+            actor=actor,
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+        return order_complete_free(order_id=order_id, actor=actor)

@@ -17,3 +17,9 @@ def promotion(packages):
 @pytest.fixture
 def contract(db):
     return ContractVersionFactory(version="2026.1")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Rendered contracts go to a temporary MEDIA_ROOT, not the work tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,287 @@
+"""Checkout and Paket Yönetimi views: check access, parse a form, call one service."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import authorized_person_required, provider_required
+from iys_portal.errors import ApplicationError
+
+from . import selectors, services
+from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
+from .models import Order
+
+
+def payment_step_url(order: Order) -> str:
+    """The Ödeme Adımı of the payments app (built defensively: that app owns the page)."""
+    try:
+        return reverse("payments:step", kwargs={"code": order.code})
+    except NoReverseMatch:
+        return f"/odeme/{order.code}/"
+
+
+def _order_or_404(request, code: str) -> Order:
+    try:
+        return selectors.order_get_for_provider(
+            service_provider=request.service_provider, code=code
+        )
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+def _client_ip(request) -> str | None:
+    # REMOTE_ADDR is set by the proxy in front of gunicorn; X-Forwarded-For is forgeable.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _redirect_to_step(request, order: Order):
+    step = selectors.order_checkout_step(order=order)
+    if step == selectors.STEP_CONTRACT:
+        return redirect("packages:contract", code=order.code)
+    if step == selectors.STEP_PAYMENT:
+        return redirect(payment_step_url(order))
+    if step == selectors.STEP_DONE:
+        messages.info(request, _("Bu sipariş tamamlandı."))
+    else:
+        messages.warning(
+            request,
+            _("%(code)s numaralı sipariş %(status)s.")
+            % {"code": order.code, "status": order.get_status_display().lower()},
+        )
+    return redirect("packages:manage")
+
+
+@require_GET
+@provider_required
+def manage(request):
+    """«Paket Yönetimi»."""
+    overview = selectors.package_overview_for(service_provider=request.service_provider)
+    return render(request, "packages/manage.html", {"overview": overview})
+
+
+def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
+    packages = selectors.package_list_active()
+    free_ids = selectors.promotion_free_package_ids()
+    sizing = selectors.package_sizing(
+        phone_count=phone_count, email_count=email_count, packages=packages
+    )
+    current = selectors.subscription_active_for(service_provider=request.service_provider)
+    rows = []
+    for package in packages:
+        price = selectors.package_price(package=package, free_ids=free_ids)
+        rows.append(
+            {
+                "package": package,
+                "price": price,
+                "recommended": sized and sizing.package is not None and package == sizing.package,
+                "too_small": not package.covers(sizing.address_count),
+                "chosen": chosen is not None and chosen == package.pk,
+                "is_current": current is not None and current.package_id == package.pk,
+            }
+        )
+    return {
+        "rows": rows,
+        "sizing": sizing,
+        "sized": sized,
+        "current": current,
+        "phone_count": phone_count,
+        "email_count": email_count,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@authorized_person_required
+def purchase(request):
+    """«Paket Seçimi»: the sizing helper and the catalog; choosing a package starts the order."""
+    order_code = ""
+    chosen = None
+    if request.method == "POST":
+        form = PackageChoiceForm(request.POST)
+        if form.is_valid():
+            phone_count, email_count = form.counts()
+            try:
+                order = services.order_start(
+                    service_provider=request.service_provider,
+                    package_id=form.cleaned_data["package"],
+                    phone_count=phone_count,
+                    email_count=email_count,
+                    actor=request.user,
+                    order_code=form.cleaned_data["order_code"] or None,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("packages:contract", code=order.code)
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        sizing_form = SizingForm(request.POST)
+        order_code = request.POST.get("order_code", "")
+        chosen = form.cleaned_data.get("package") if form.is_bound else None
+        sized = True
+    else:
+        previous_code = request.GET.get("siparis", "")
+        draft = None
+        if previous_code:
+            draft = _order_or_404(request, previous_code)
+        else:
+            draft = selectors.order_draft_for(service_provider=request.service_provider)
+        if draft is not None and draft.status in (
+            Order.Status.DRAFT,
+            Order.Status.CONTRACT_ACCEPTED,
+        ):
+            # «Geri»: the choices made are kept.
+            initial = {"phone_count": draft.phone_count, "email_count": draft.email_count}
+            sizing_form = SizingForm(request.GET if "phone_count" in request.GET else initial)
+            order_code = draft.code if draft.status == Order.Status.CONTRACT_ACCEPTED else ""
+            chosen = draft.package_id
+            sized = True
+        else:
+            sizing_form = SizingForm(request.GET)
+            sized = "phone_count" in request.GET or "email_count" in request.GET
+    if not sizing_form.is_bound:
+        sizing_form = SizingForm(sizing_form.initial)
+    phone_count, email_count = sizing_form.counts()
+    context = _catalog_context(
+        request, phone_count=phone_count, email_count=email_count, chosen=chosen, sized=sized
+    )
+    context.update(
+        {
+            "form": sizing_form,
+            "order_code": order_code,
+            "quote_form": QuoteRequestForm(
+                initial={
+                    "phone_count": phone_count,
+                    "email_count": email_count,
+                    "contact_email": request.service_provider.email,
+                    "contact_phone": request.service_provider.phone,
+                }
+            ),
+        }
+    )
+    template = "packages/_catalog.html" if request.htmx else "packages/purchase.html"
+    return render(request, template, context)
+
+
+@require_POST
+@authorized_person_required
+def quote_request(request):
+    """İLETİ+: the address count is above the largest fixed package; support sees the request."""
+    form = QuoteRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("packages:purchase")
+    phone_count, email_count = form.counts()
+    services.quote_request_create(
+        service_provider=request.service_provider,
+        phone_count=phone_count,
+        email_count=email_count,
+        contact_email=form.cleaned_data["contact_email"],
+        contact_phone=form.cleaned_data["contact_phone"],
+        note=form.cleaned_data["note"],
+        actor=request.user,
+    )
+    messages.success(
+        request,
+        _("İLETİ+ teklif talebiniz alındı. Destek ekibimiz %(email)s adresinden size ulaşacak.")
+        % {"email": form.cleaned_data["contact_email"]},
+    )
+    return redirect("packages:manage")
+
+
+@require_http_methods(["GET", "POST"])
+@authorized_person_required
+def contract(request, code: str):
+    """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
+    order = _order_or_404(request, code)
+    if request.method == "POST" and order.status != Order.Status.DRAFT:
+        # A second click (or a replayed form): the first one already did the work.
+        return _redirect_to_step(request, order)
+    if order.status != Order.Status.DRAFT:
+        return _redirect_to_step(request, order)
+    contract_version = selectors.contract_version_current()
+    if contract_version is None:
+        messages.error(
+            request, _("Sözleşme metni şu anda yayında değil; lütfen daha sonra deneyiniz.")
+        )
+        return redirect("packages:manage")
+    form = ContractForm(request.POST or None, initial={"contract_version": contract_version.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if order.is_free:
+                services.order_accept_and_complete_free(
+                    order_id=order.pk,
+                    contract_version_id=form.cleaned_data["contract_version"],
+                    actor=request.user,
+                    ip_address=_client_ip(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
+                messages.success(
+                    request,
+                    _("%(name)s paketiniz etkinleştirildi.") % {"name": order.package.name},
+                )
+                return redirect("packages:manage")
+            order = services.order_accept_contract(
+                order_id=order.pk,
+                contract_version_id=form.cleaned_data["contract_version"],
+                actor=request.user,
+                ip_address=_client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+            if order.is_free:  # the promotion opened meanwhile: nothing to pay
+                services.order_complete_free(order_id=order.pk, actor=request.user)
+                return redirect("packages:manage")
+            return redirect(payment_step_url(order))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            order.refresh_from_db()
+            if order.status != Order.Status.DRAFT:
+                return _redirect_to_step(request, order)
+    return render(
+        request,
+        "packages/contract.html",
+        {"order": order, "contract": contract_version, "form": form},
+    )
+
+
+@require_POST
+@authorized_person_required
+def cancel(request, code: str):
+    order = _order_or_404(request, code)
+    try:
+        services.order_cancel(
+            order_id=order.pk, actor=request.user, note=_("Hizmet sağlayıcı iptal etti.")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(code)s numaralı sipariş iptal edildi.") % {"code": code})
+    return redirect("packages:manage")
+
+
+@require_GET
+@provider_required
+def contract_pdf(request, code: str):
+    """The accepted contract as PDF (rendered by a Celery task after the acceptance)."""
+    order = _order_or_404(request, code)
+    acceptance = selectors.order_acceptance_for(order=order)
+    if acceptance is None:
+        raise Http404
+    if not acceptance.pdf:
+        messages.info(
+            request, _("Sözleşme PDF'i hazırlanıyor; birkaç saniye sonra tekrar deneyiniz.")
+        )
+        return redirect("packages:manage")
+    response = FileResponse(
+        acceptance.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"sozlesme-{order.code}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
