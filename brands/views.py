@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import provider_required
@@ -98,9 +99,12 @@ def _grant_page(request, brand_id: int, *, form_class, service, template: str):
             else:
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "%(integrator)s, «%(brand)s» markası için %(channels)s kanalında "
+                        "yetkilendirildi.",
                         "%(integrator)s, «%(brand)s» markası için %(channels)s kanallarında "
-                        "yetkilendirildi."
+                        "yetkilendirildi.",
+                        len(grant.channels),
                     )
                     % {
                         "integrator": grant.integrator.title,

@@ -279,7 +279,9 @@ def test_replacing_the_partner_through_the_page(provider_client, provider, brand
         {"integrator": new_partner.pk, "channels": ["ARAMA"], "reconciliation": "on"},
         follow=True,
     )
-    assert "Yeni Ortak, «Anadolu Tekstil» markası için ARAMA kanallarında" in _html(response)
+    assert "Yeni Ortak, «Anadolu Tekstil» markası için ARAMA kanalında yetkilendirildi." in _html(
+        response
+    )
     old.refresh_from_db()
     assert old.end_reason == "replaced"
     live = Grant.objects.get(brand=brand, revoked_at__isnull=True)
