@@ -41,7 +41,7 @@ MD_STATUS_MESSAGES = {
     "0": _("3-D Secure doğrulaması başarısız oldu: bankanız işlemi onaylamadı."),
     "2": _("Kartınız 3-D Secure sistemine kayıtlı değil."),
     "3": _("Kartınızın bankası 3-D Secure sistemine kayıtlı değil."),
-    "4": _("3-D Secure doğrulaması tamamlanamadı; kartınız 3-D Secure'a kayıtlı değil."),
+    "4": _("3-D Secure doğrulaması tamamlanamadı: kartınız 3-D Secure sistemine kayıtlı değil."),
     "5": _("3-D Secure doğrulaması şu anda yapılamıyor."),
     "6": _("3-D Secure doğrulamasında bir hata oluştu."),
     "7": _("3-D Secure doğrulamasında bir sistem hatası oluştu."),

@@ -4,11 +4,12 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.validators import iban_check_digits
-from payments.models import BankAccount
+from payments.models import BankAccount, Payment
 
 from .accounts import UserFactory
+from .packages import OrderFactory
 
-__all__ = ["BankAccountFactory", "make_iban", "make_staff"]
+__all__ = ["BankAccountFactory", "CardPaymentFactory", "make_iban", "make_staff"]
 
 
 def make_iban(n: int, bank_code: str = "00062") -> str:
@@ -43,3 +44,22 @@ class BankAccountFactory(DjangoModelFactory):
     iban = factory.Sequence(lambda n: make_iban(1000 + n))
     is_active = True
     display_order = factory.Sequence(lambda n: n)
+
+
+class CardPaymentFactory(DjangoModelFactory):
+    """A card payment attempt waiting at the bank (``pending_3ds``) for an awaiting order."""
+
+    class Meta:
+        model = Payment
+
+    order = factory.SubFactory(OrderFactory)
+    conversation_id = factory.Sequence(lambda n: f"conv{n:08d}")
+    gateway = "fake"
+    gateway_payment_id = factory.Sequence(lambda n: str(30000000 + n))
+    status = Payment.Status.PENDING_3DS
+    price = factory.LazyAttribute(lambda p: p.order.total_amount)
+    paid_price = factory.LazyAttribute(lambda p: p.order.total_amount)
+    installment = 1
+    bin_number = "552879"
+    last_four = "0008"
+    created_by = factory.LazyAttribute(lambda p: p.order.created_by)

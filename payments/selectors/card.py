@@ -1,0 +1,26 @@
+"""Reads for card payments, always through an order of the current company."""
+
+from packages.models import Order
+
+from ..models import Payment
+
+
+def card_payment_latest_for(*, order: Order) -> Payment | None:
+    return Payment.objects.filter(order=order).order_by("-created_at", "-id").first()
+
+
+def card_payment_succeeded_for(*, order: Order) -> Payment | None:
+    return (
+        Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+
+
+def card_payment_by_conversation(*, conversation_id: str) -> Payment | None:
+    """The attempt a bank callback names (no company in a cross-site callback)."""
+    return (
+        Payment.objects.select_related("order__service_provider")
+        .filter(conversation_id=conversation_id)
+        .first()
+    )
