@@ -11,6 +11,7 @@ __all__ = [
     "ServiceProviderFactory",
     "UserFactory",
     "make_tckn",
+    "support_group",
     "make_vkn",
 ]
 
@@ -75,3 +76,19 @@ class AuthorizationRequestFactory(DjangoModelFactory):
     applicant_phone = "+905321234567"
     role_reason = "Pazarlama müdürü; izin kayıtlarını yöneteceğim."
     upload_nonce = factory.LazyFunction(new_upload_nonce)
+
+
+def support_group():
+    """The "Destek" group with its permissions, as the data migration makes it.
+
+    Transactional tests (browser, concurrency) flush the database between tests, which takes the
+    migration's rows with it; this re-runs the migration's own function.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = importlib.import_module("accounts.migrations.0003_support_group_permissions")
+    migration.grant(apps, None)
+    return Group.objects.get(name=migration.GROUP)
