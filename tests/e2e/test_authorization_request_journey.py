@@ -90,7 +90,7 @@ def test_person_applies_uploads_signed_form_support_approves_and_logs_in(
     expect(page.get_by_test_id("current-company")).to_have_text(provider.title)
     expect(page.locator(".person-name")).to_contain_text("Şükrü Çağlayan")
     expect(page.locator(".person-name")).to_contain_text("Yetkilendirilmiş kişi")
-    expect(page.get_by_role("link", name="Yetkilendirmeler")).to_have_count(0)
+    expect(page.get_by_role("link", name="Yetkilendirmeler", exact=True)).to_have_count(0)
     membership = Membership.objects.get(user__tckn=APPLICANT, service_provider=provider)
     assert membership.role == Membership.Role.DELEGATE and membership.granted_by == support
 
@@ -108,7 +108,7 @@ def test_authorized_person_approves_in_the_portal_then_removes_the_delegate(page
     )
     login_browser_as(page, owner, provider)
     page.goto(page.base_url + "/")
-    page.get_by_role("link", name="Yetkilendirmeler").click()
+    page.get_by_role("link", name="Yetkilendirmeler", exact=True).click()
     row = page.get_by_test_id(f"request-{request.number}")
     expect(row).to_contain_text("Mehmet Öztürk")
     row.get_by_role("button", name="Onayla").click()
