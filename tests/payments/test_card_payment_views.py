@@ -289,3 +289,4 @@ def test_odemeyi_tamamla_leads_to_package_management(
     assert response.url == reverse("packages:manage")
     page = provider_client.get(response.url).content.decode()
     assert "Ödemeniz tamamlandı. İLETİ-150 paketiniz aktif." in page
+    assert reverse("payments:receipt", args=[order.code]) in page  # «Makbuz» on Paket Yönetimi
