@@ -282,3 +282,41 @@ def test_manage_query_count_does_not_grow(provider_client, provider, django_asse
 
 
 QUERIES_MANAGE = 6
+
+
+def test_the_rendered_choice_form_posts_back_the_exact_counts(provider_client, packages):
+    """Hidden inputs must not carry Turkish thousand separators ("20.000" would read as 20)."""
+    import re
+
+    html = provider_client.get(PURCHASE, {"phone_count": 12000, "email_count": 20000}).content
+    form = re.search(
+        rb'<form method="post" action="/paket/satin-al/" data-once>(.*?)</form>',
+        html.split(b'data-testid="package-ileti-25"')[1],
+        re.S,
+    ).group(1)
+    data = dict(re.findall(rb'name="(\w+)" value="([^"]*)"', form))
+    response = provider_client.post(PURCHASE, {k.decode(): v.decode() for k, v in data.items()})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.package, order.phone_count, order.email_count, order.address_count) == (
+        packages["ileti-25"],
+        12000,
+        20000,
+        20000,
+    )
+
+
+def test_upgrade_credit_is_shown_before_paying(provider_client, provider, packages, contract):
+    old_order = OrderFactory(
+        service_provider=provider, package=packages["ileti-150"], status=S.ACTIVE
+    )
+    SubscriptionFactory(service_provider=provider, package=packages["ileti-150"], order=old_order)
+    choose(provider_client, packages["ileti-250"], emails=200000)
+    order = Order.objects.get(status=S.DRAFT)
+    assert order.kind == Order.Kind.UPGRADE and order.credit_amount > 0
+    html = provider_client.get(contract_url(order)).content.decode()
+    assert "İLETİ-150 paketinizin kullanılmayan süresi" in html
+    assert (
+        f"−{order.credit_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") in html
+    )
+    assert order.total_amount == Decimal("29483.00") - order.credit_amount
