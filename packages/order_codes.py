@@ -6,32 +6,35 @@ A code is 8 random characters and 1 check character, e.g. ``K7MPX9RT4``:
 * **unambiguous**: the alphabet leaves out characters that people or OCR confuse
   (0/O/Q/D is kept as D only, 1/I/İ/L, 2/Z, 5/S, 8/B), and every letter is the same in
   Turkish and English upper case (no I/İ problem);
-* **non-sequential**: the random part comes from ``secrets`` (24^8 ≈ 1.1·10^11 codes), so a code
+* **non-sequential**: the random part comes from ``secrets`` (23^8 ≈ 7.8·10^10 codes), so a code
   says nothing about how many orders exist and cannot be guessed from another;
-* **checked**: the last character is a Luhn mod-N check character, which detects every
-  single-character typo and every swap of two adjacent different characters, so a
-  mistyped code never silently matches another order.
+* **checked**: the alphabet has a prime number of characters (23) and the last character makes
+  the position-weighted sum (weights 1…9) divisible by 23. Because 23 is prime and the weights
+  are distinct and below 23, every single-character typo and every swap of two different
+  characters (adjacent or not) changes the sum, so a mistyped code never silently matches
+  another order. (Luhn mod N, tried first, misses some adjacent swaps.)
 """
 
 import re
 import secrets
 
-ALPHABET = "ACDEFGHJKMNPRTUVWXY34679"
+ALPHABET = "ACDEFGHJKMNPRTVWXY34679"  # 23, a prime; U left out (U/V)
 RANDOM_LENGTH = 8
 CODE_LENGTH = RANDOM_LENGTH + 1
 _N = len(ALPHABET)
 _INDEX = {char: i for i, char in enumerate(ALPHABET)}
 
 
+def _weighted_sum(code: str) -> int:
+    return sum(weight * _INDEX[char] for weight, char in enumerate(code, start=1))
+
+
 def check_character(payload: str) -> str:
-    """Luhn mod N over ``payload`` (characters of ALPHABET)."""
-    factor = 2
-    total = 0
-    for char in reversed(payload):
-        addend = factor * _INDEX[char]
-        total += addend // _N + addend % _N
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(_N - total % _N) % _N]
+    """The character that makes the weighted sum of ``payload`` + it divisible by 23."""
+    # 9 · c ≡ −Σ (mod 23)  →  c = −Σ · 9⁻¹ (mod 23)
+    weight = len(payload) + 1
+    value = (-_weighted_sum(payload) * pow(weight, -1, _N)) % _N
+    return ALPHABET[value]
 
 
 def generate() -> str:
@@ -48,7 +51,7 @@ def is_valid(code: str) -> bool:
     code = normalize(code)
     if len(code) != CODE_LENGTH or any(char not in _INDEX for char in code):
         return False
-    return check_character(code[:-1]) == code[-1]
+    return _weighted_sum(code) % _N == 0
 
 
 def find_in_text(text: str) -> list[str]:

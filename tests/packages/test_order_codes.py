@@ -17,7 +17,7 @@ def test_generated_codes_are_valid_short_and_unambiguous():
     for code in generated:
         assert len(code) == CODE_LENGTH == 9
         assert order_codes.is_valid(code)
-        assert not set(code) & set("0O1IİL2Z5S8BQ")
+        assert not set(code) & set("0O1IİL2Z5S8BQU")
 
 
 def test_codes_are_not_sequential():
@@ -35,12 +35,32 @@ def test_every_single_character_typo_is_detected(code, position, replacement):
     assert not order_codes.is_valid(typo)
 
 
-@given(codes, st.integers(min_value=0, max_value=CODE_LENGTH - 2))
-def test_adjacent_swaps_are_detected(code, position):
-    if code[position] == code[position + 1]:
+@given(
+    codes,
+    st.integers(min_value=0, max_value=CODE_LENGTH - 1),
+    st.integers(min_value=0, max_value=CODE_LENGTH - 1),
+)
+def test_swaps_of_two_characters_are_detected(code, i, j):
+    if code[i] == code[j]:
         return
-    swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
-    assert not order_codes.is_valid(swapped)
+    chars = list(code)
+    chars[i], chars[j] = chars[j], chars[i]
+    assert not order_codes.is_valid("".join(chars))
+
+
+def test_every_single_typo_and_adjacent_swap_exhaustively():
+    code = order_codes.generate()
+    for position in range(CODE_LENGTH):
+        for replacement in ALPHABET:
+            if replacement != code[position]:
+                typo = code[:position] + replacement + code[position + 1 :]
+                assert not order_codes.is_valid(typo), typo
+    for a in ALPHABET:
+        for b in ALPHABET:
+            if a != b:
+                payload = a + b + "CDEFGH"
+                swapped = b + a + "CDEFGH"
+                assert not order_codes.is_valid(swapped + order_codes.check_character(payload))
 
 
 def test_known_typo_and_normalisation():
