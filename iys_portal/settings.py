@@ -183,6 +183,8 @@ EDEVLET_TIMEOUT_SECONDS = env.float("EDEVLET_TIMEOUT_SECONDS", default=10.0)
 # Payments
 # An order waiting for a bank transfer expires this many days after the transfer was chosen.
 BANK_TRANSFER_EXPIRY_DAYS = env.int("BANK_TRANSFER_EXPIRY_DAYS", default=7)
+# The customer is reminded once when this many days (or fewer) are left before that deadline.
+BANK_TRANSFER_REMINDER_DAYS = env.int("BANK_TRANSFER_REMINDER_DAYS", default=2)
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="iyzico" if PRODUCTION else "fake")
 IYZICO_API_KEY = env.str("IYZICO_API_KEY", default="")
 IYZICO_SECRET_KEY = env.str("IYZICO_SECRET_KEY", default="")

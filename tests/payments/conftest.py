@@ -1,6 +1,7 @@
 import pytest
 
 from payments.gateways.iyzico import IyzicoGateway
+from tests.factories import BankAccountFactory, make_staff
 from tests.payments.iyzico_double import API_KEY, SECRET_KEY, IyzicoDouble
 
 
@@ -28,3 +29,13 @@ def use_iyzico_double(iyzico_double, settings):
     settings.IYZICO_BASE_URL = iyzico_double.base_url
     settings.IYZICO_TIMEOUT_SECONDS = 1.0
     return iyzico_double
+
+
+@pytest.fixture
+def accountant(db):
+    return make_staff("Muhasebe", first_name="Gülşen", last_name="Işık")
+
+
+@pytest.fixture
+def bank_account(db):
+    return BankAccountFactory(bank_name="Garanti BBVA", iban="TR700006200000000006299999")

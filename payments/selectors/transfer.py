@@ -1,0 +1,115 @@
+"""Reads for bank transfers: the accounts shown to customers, a company's waiting order, and
+the accounting desk's list (constant query count however many orders there are)."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from accounts.models import ServiceProvider
+from packages import order_codes
+from packages.models import Order, OrderTransition
+
+from ..models import BankAccount, BankTransfer, TransferNotice, TransferOrder
+
+
+def bank_accounts_active() -> list[BankAccount]:
+    return list(BankAccount.objects.filter(is_active=True).order_by("display_order", "bank_name"))
+
+
+def transfer_order_get_for_provider(*, service_provider: ServiceProvider, code: str) -> Order:
+    """The company's own order by code, or 404 (another company's code looks nonexistent)."""
+    order = (
+        Order.objects.select_related("service_provider", "package")
+        .filter(service_provider=service_provider, code=str(code).upper())
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def bank_transfer_latest_rejection(*, order: Order) -> BankTransfer | None:
+    return (
+        BankTransfer.objects.filter(order=order, outcome=BankTransfer.Outcome.REJECTED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
+    """Every order paid (or to be paid) by transfer, with what the list shows prefetched."""
+    return (
+        TransferOrder.objects.filter(payment_method=Order.PaymentMethod.TRANSFER)
+        .select_related("service_provider", "package")
+        .prefetch_related(
+            Prefetch(
+                "bank_transfers",
+                queryset=BankTransfer.objects.select_related("bank_account", "decided_by").order_by(
+                    "-decided_at", "-id"
+                ),
+            )
+        )
+    )
+
+
+def transfer_orders_totals(queryset: QuerySet) -> dict:
+    """Count, amount due and amount confirmed as received of a (filtered) list: two queries."""
+    totals = queryset.order_by().aggregate(count=Count("pk"), amount=Sum("total_amount"))
+    received = BankTransfer.objects.filter(
+        order__in=queryset.order_by().values("pk"), outcome=BankTransfer.Outcome.CONFIRMED
+    ).aggregate(amount=Sum("amount_received"))
+    return {
+        "count": totals["count"],
+        "amount": totals["amount"] or Decimal("0.00"),
+        "received": received["amount"] or Decimal("0.00"),
+    }
+
+
+def transfer_order_detail(*, order_id: int) -> TransferOrder:
+    """One transfer order for the desk's detail page: decisions, history rows and e-mails."""
+    order = (
+        transfer_orders_for_desk()
+        .prefetch_related(
+            Prefetch("transitions", queryset=OrderTransition.objects.select_related("actor")),
+            Prefetch("transfer_notices", queryset=TransferNotice.objects.order_by("created_at")),
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def _code_variants(text: str) -> set[str]:
+    """Valid codes one slip away from ``text``: a wrong, missing or extra character, or two
+    neighbours swapped. Letters people confuse with excluded ones are mapped first."""
+    text = text.translate(CONFUSABLE)
+    alphabet = order_codes.ALPHABET
+    length = order_codes.CODE_LENGTH
+    candidates = {text}
+    for i in range(len(text)):
+        candidates.update(text[:i] + char + text[i + 1 :] for char in alphabet)  # wrong
+        candidates.add(text[:i] + text[i + 1 :])  # extra
+        if i + 1 < len(text):
+            candidates.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])  # swapped
+    for i in range(len(text) + 1):
+        candidates.update(text[:i] + char + text[i:] for char in alphabet)  # missing
+    return {c for c in candidates if len(c) == length and order_codes.is_valid(c)}
+
+
+# Characters the order-code alphabet leaves out, mapped to the one people most likely meant.
+CONFUSABLE = str.maketrans({"0": "D", "O": "D", "Q": "D"})
+
+
+def order_code_suggestions(text: str, *, limit: int = 5) -> list[str]:
+    """Existing transfer orders whose code is one typo away from ``text`` (one query)."""
+    variants = _code_variants(order_codes.normalize(text))
+    if not variants:
+        return []
+    return list(
+        Order.objects.filter(code__in=variants, payment_method=Order.PaymentMethod.TRANSFER)
+        .order_by("code")
+        .values_list("code", flat=True)[:limit]
+    )
