@@ -68,6 +68,34 @@ def test_partner_grant_needs_an_active_package(brand, actor):
     assert not Grant.objects.exists()
 
 
+def test_partner_authorization_works_right_after_a_free_package_is_taken(
+    brand, actor, django_capture_on_commit_callbacks
+):
+    """J4: Paket Seçimi → Sözleşme Onay → «Tamamla» (the packages services), then İş Ortağı."""
+    from packages.services import order_accept_contract, order_complete_free, order_start
+    from tests.factories import ContractVersionFactory, catalog
+
+    provider = brand.service_provider
+    partner = PartnerFactory()
+    with pytest.raises(services.NoActivePackageError):
+        _partner(brand, actor, partner)
+    ileti_5 = catalog()["ileti-5"]
+    order = order_start(
+        service_provider=provider,
+        package_id=ileti_5.pk,
+        phone_count=1_000,
+        email_count=2_000,
+        actor=actor,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        order_accept_contract(
+            order_id=order.pk, contract_version_id=ContractVersionFactory().pk, actor=actor
+        )
+    order_complete_free(order_id=order.pk, actor=actor)
+    grant = _partner(brand, actor, partner)
+    assert grant.revoked_at is None and grant.can_write
+
+
 def test_a_package_that_has_ended_does_not_count(brand, actor):
     SubscriptionFactory(
         service_provider=brand.service_provider,

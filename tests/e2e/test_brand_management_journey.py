@@ -103,3 +103,5 @@ def test_without_a_package_the_partner_page_points_to_paket_yonetimi(page):
     notice = page.get_by_test_id("no-package")
     expect(notice).to_contain_text("aktif bir İLETİ paketiniz olmalıdır")
     expect(page.get_by_role("button", name="Yetkilendir")).to_have_count(0)
+    notice.get_by_role("link", name="Paket Yönetimi").click()
+    expect(page.get_by_role("heading", name="Paket Yönetimi", level=1)).to_be_visible()
