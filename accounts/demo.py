@@ -2,7 +2,8 @@
 
 from django.contrib.auth.models import Group
 
-from .models import Membership, ServiceProvider, User
+from .authorization import new_request_number, new_upload_nonce
+from .models import AuthorizationRequest, Membership, ServiceProvider, User
 
 PASSWORDLESS = None  # portal users log in through e-Devlet only
 
@@ -97,11 +98,28 @@ def seed(*, stdout) -> None:
             user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name__in=groups))
 
+    # A request waiting for Ayşe Yılmaz on «Yetkilendirmeler» (and for Destek in the admin).
+    if not AuthorizationRequest.objects.filter(
+        service_provider=anadolu, applicant_tckn="11111111110"
+    ).exists():
+        AuthorizationRequest.objects.create(
+            number=new_request_number(),
+            service_provider=anadolu,
+            applicant_tckn="11111111110",
+            applicant_first_name="Şükrü",
+            applicant_last_name="Çağlayan",
+            applicant_email="sukru@example.com",
+            applicant_phone="+905321234567",
+            role_reason="Pazarlama müdürüyüm; İYS'deki izin kayıtlarını ben yöneteceğim.",
+            upload_nonce=new_upload_nonce(),
+        )
+
     stdout.write(
         "  Hizmet sağlayıcılar: "
         + ", ".join(p.title for p in providers)
         + "\n  e-Devlet simülatörü (şifre: demo): 10000000146 Ayşe Yılmaz (iki firmanın yetkili"
         " kişisi), 12345678950 Mehmet Öztürk (Anadolu Tekstil temsilcisi), 11111111110 Şükrü"
-        " Çağlayan (yetkisi yok)\n  Yönetim (/yonetim/): 22222222220 / muhasebe-demo (Muhasebe),"
+        " Çağlayan (yetkisi yok; Anadolu Tekstil için bekleyen yetkilendirme talebi var)"
+        "\n  Yönetim (/yonetim/): 22222222220 / muhasebe-demo (Muhasebe),"
         " 33333333330 / destek-demo (Destek), 44444444440 / admin-demo (yönetici)\n"
     )

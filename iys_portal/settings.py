@@ -165,6 +165,9 @@ CACHES = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_REAL_IP);
+# otherwise REMOTE_ADDR. Production needs a shared CACHE_URL for limits (see accounts.checks).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 # e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself.
 EDEVLET_SIMULATOR = env.bool("EDEVLET_SIMULATOR", default=not PRODUCTION)

@@ -249,3 +249,52 @@ def test_existing_member_is_told_to_log_in(client, company, django_capture_on_co
     assert response.status_code == 400
     assert "zaten var" in response.content.decode()
     assert not AuthorizationRequest.objects.exists()
+
+
+def test_client_address_behind_a_proxy(
+    client, company, settings, django_capture_on_commit_callbacks
+):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    for i in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                URL,
+                form_data(company, applicant_tckn=make_tckn(900 + i)),
+                REMOTE_ADDR="10.0.0.1",
+                HTTP_X_REAL_IP="203.0.113.50",
+            )
+    assert AuthorizationRequest.objects.filter(created_ip="203.0.113.50").count() == 5
+    blocked = client.post(
+        URL,
+        form_data(company, applicant_tckn=make_tckn(950)),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_REAL_IP="203.0.113.50",
+    )
+    assert blocked.status_code == 429
+    other = client.post(
+        URL,
+        form_data(company, applicant_tckn=make_tckn(951)),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_REAL_IP="203.0.113.51",
+    )
+    assert other.status_code == 302
+
+
+def test_deploy_checks_refuse_unshared_rate_limit_cache_and_plain_http_links(settings):
+    from accounts.checks import authorization_request_safety
+
+    settings.PRODUCTION = True
+    settings.RATELIMIT_USE_CACHE = "limits"
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8000"
+    assert {e.id for e in authorization_request_safety()} == {"accounts.E001", "accounts.E002"}
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
+    }
+    settings.PORTAL_BASE_URL = "https://portal.iys.example"
+    assert authorization_request_safety() == []

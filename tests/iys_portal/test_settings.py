@@ -20,12 +20,17 @@ PRODUCTION_ENV = {
     "PAYMENT_GATEWAY": "iyzico",
     "IYZICO_API_KEY": "api-key",
     "IYZICO_SECRET_KEY": "secret-key",
+    # Shared rate-limit cache and https links in e-mails (accounts.checks).
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "PORTAL_BASE_URL": "https://portal.example.com",
 }
 
 
 def _check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EDEVLET", "IYZICO"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "EDEVLET", "IYZICO", "CACHE_URL", "PORTAL_BASE_URL"))
     }
     env.pop("DATABASE_URL", None)
     env.update(env_overrides)
@@ -67,3 +72,16 @@ def test_production_reports_missing_payment_secrets():
     result = _check({**PRODUCTION_ENV, "IYZICO_SECRET_KEY": ""}, "--deploy")
     assert result.returncode != 0
     assert "iys.E003" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "error_id"),
+    [({"CACHE_URL": "dummycache://"}, "accounts.E001"), ({"PORTAL_BASE_URL": ""}, "accounts.E002")],
+)
+def test_production_refuses_unlimited_forms_and_plain_links(override, error_id):
+    env = {**PRODUCTION_ENV, **override}
+    if not env["PORTAL_BASE_URL"]:
+        env.pop("PORTAL_BASE_URL")
+    result = _check(env, "--deploy")
+    assert result.returncode != 0
+    assert error_id in result.stdout + result.stderr
