@@ -109,10 +109,22 @@ def celery_broker_worker(transactional_db, settings):
         "result_backend": app.conf.result_backend,
         "task_always_eager": app.conf.task_always_eager,
     }
-    app.conf.update(broker_url=broker_url, result_backend=broker_url, task_always_eager=False)
+    app.conf.update(
+        broker_url=broker_url,
+        result_backend=app.conf.result_backend or broker_url,
+        task_always_eager=False,
+    )
+    _forget_result_backend(app)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(**previous)
+        _forget_result_backend(app)
+
+
+def _forget_result_backend(app):
+    """Celery caches the result backend it first built (a disabled one when none was set)."""
+    app._backend_cache = None
+    vars(app._local).pop("backend", None)
