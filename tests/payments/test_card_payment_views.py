@@ -290,3 +290,45 @@ def test_odemeyi_tamamla_leads_to_package_management(
     page = provider_client.get(response.url).content.decode()
     assert "Ödemeniz tamamlandı. İLETİ-150 paketiniz aktif." in page
     assert reverse("payments:receipt", args=[order.code]) in page  # «Makbuz» on Paket Yönetimi
+
+
+def test_error_reports_never_show_the_card(provider_client, order, settings, caplog):
+    """An unexpected failure while paying: Django's error report hides the card number/CVC."""
+    from django.views.debug import ExceptionReporter
+
+    settings.PAYMENT_GATEWAY = "misconfigured"
+    provider_client.raise_request_exception = False
+    response = pay(provider_client, order, cvc="987")
+    assert response.status_code == 500
+
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    reporter = ExceptionReporter(record.request, *record.exc_info)
+    report = reporter.get_traceback_text() + reporter.get_traceback_html()
+    assert "ValueError" in report and "payment_start" in report
+    assert "5528790000000008" not in report
+    assert "987" not in report.replace("9876", "")
+    assert "********************" in report  # what the filter shows instead
+
+
+def test_admin_refunds_a_card_payment_once(provider_client, order):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    admin_client = Client()
+    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    start = pay(provider_client, order)
+    post_callback(fake_bank_approve(provider_client, start.content.decode()))
+    payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
+    url = reverse("admin:payments_payment_changelist")
+
+    for _ in range(2):
+        admin_client.post(url, {"action": "refund", "_selected_action": [payment.pk]})
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    assert payment.events.filter(kind=PaymentEvent.Kind.REFUNDED).count() == 1
+    listing = admin_client.get(url).content.decode()
+    assert "5528 79** **** 0008" in listing
+    page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+    assert "Yönetim panelinden iade edildi." in page.content.decode()
