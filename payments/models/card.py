@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.formatting import money
+
 __all__ = ["Payment", "PaymentEvent"]
 
 
@@ -101,8 +103,6 @@ class Payment(models.Model):
 
     @property
     def installment_amount(self) -> Decimal:
-        from iys_portal.formatting import money
-
         return money(self.paid_price / max(self.installment, 1))
 
     @property

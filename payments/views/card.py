@@ -1,10 +1,14 @@
 """The payment step («Ödeme Adımı»), card payment through 3-D Secure, the bank's callback, the
 confirmation («Ödemeyi Tamamla») and the receipt.
 
+Paying is for the company's authorized person, like choosing the package; delegates may still
+see the confirmation and download receipts.
+
 The card number and CVC only travel from the form to the gateway inside one request; they are
 marked sensitive so that error reports never show them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import provider_required
+from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
 from packages.models import Order
@@ -67,12 +71,13 @@ def _render_step(request, order: Order, form: CardForm, *, status: int = 200):
         "options": [InstallmentOption(count=1, installment_price=total, total_price=total)],
         "selected": 1,
         "total": total,
+        "test_cards": settings.PAYMENT_GATEWAY == "fake",
     }
     return render(request, "payments/step.html", context, status=status)
 
 
 @never_cache
-@provider_required
+@authorized_person_required
 @require_GET
 def step(request, code: str):
     order = _order_or_404(request, code)
@@ -83,7 +88,7 @@ def step(request, code: str):
 
 
 @never_cache
-@provider_required
+@authorized_person_required
 @require_POST
 @sensitive_post_parameters("card_number", "cvc")
 @sensitive_variables("form", "card")
@@ -113,7 +118,7 @@ def pay(request, code: str):
     return HttpResponse(bank_html)
 
 
-@provider_required
+@authorized_person_required
 @require_GET
 def installments(request, code: str):
     """The options of the card being typed (htmx), from its first 6–8 digits only."""
@@ -136,7 +141,7 @@ def installments(request, code: str):
     return render(request, "payments/_installments.html", context)
 
 
-@provider_required
+@authorized_person_required
 @require_GET
 def installment_table(request, code: str):
     """«Taksit Seçenekleri»: the table for every card family."""

@@ -1,6 +1,8 @@
 """The payment step and the card journey through views, with the fake gateway and its
 simulated bank page (the development set-up)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -332,3 +334,64 @@ def test_admin_refunds_a_card_payment_once(provider_client, order):
     assert "5528 79** **** 0008" in listing
     page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
     assert "Yönetim panelinden iade edildi." in page.content.decode()
+
+
+def test_only_the_authorized_person_pays(delegate_client, order):
+    assert delegate_client.get(reverse("payments:step", args=[order.code])).status_code == 403
+    assert pay(delegate_client, order).status_code == 403
+    assert not Payment.objects.exists()
+
+
+def test_gateway_payment_id_is_unique(order):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import CardPaymentFactory
+
+    CardPaymentFactory(order=order, gateway_payment_id="555")
+    CardPaymentFactory(order=order, gateway_payment_id="")  # not started yet: no id, allowed
+    CardPaymentFactory(order=order, gateway_payment_id="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CardPaymentFactory(order=order, gateway_payment_id="555")
+
+
+def test_receipt_shows_what_the_guide_asks(order):
+    from django.template.loader import render_to_string
+
+    from tests.factories import CardPaymentFactory
+
+    payment = CardPaymentFactory(
+        order=order, status=Payment.Status.SUCCEEDED, installment=3, paid_price=Decimal("24090.17")
+    )
+    html = render_to_string(
+        "pdf/receipt.html",
+        {"payment": payment, "order": order, "provider": order.service_provider},
+    )
+    for expected in (
+        order.service_provider.title,
+        order.service_provider.tax_number,
+        order.code,
+        "İLETİ-150",
+        "19.212,50 ₺",
+        "3.842,50 ₺",
+        "23.055,00 ₺",
+        "3 × 8.030,06 ₺",
+        "24.090,17 ₺",
+        "5528 79** **** 0008",
+        "DejaVu Sans",
+    ):
+        assert expected in html
+
+
+def test_reconciliation_runs_periodically():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="payments.reconcile_card_payments")
+    assert task.enabled
+    assert (task.interval.every, task.interval.period) == (10, "minutes")
+
+
+def test_development_step_page_lists_the_test_cards(provider_client, order, settings):
+    url = reverse("payments:step", args=[order.code])
+    assert "5528 7900 0000 0008" in provider_client.get(url).content.decode()
+    settings.PAYMENT_GATEWAY = "iyzico"
+    assert "5528 7900 0000 0008" not in provider_client.get(url).content.decode()
