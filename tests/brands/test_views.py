@@ -354,3 +354,28 @@ def test_brand_add_refuses_a_duplicate_and_an_empty_name(provider_client, brand)
     response = provider_client.post(reverse("brands:brand_add"), {"name": ""})
     assert "Marka adını yazınız." in _html(response)
     assert Brand.objects.count() == 1
+
+
+def _grant_and_end(brand, n):
+    for _ in range(n):
+        grant = AhsGrantFactory(brand=brand, integrator=AhsFactory(), granted_by=UserFactory())
+        grant.revoked_at, grant.revoked_by, grant.end_reason = (
+            grant.granted_at,
+            UserFactory(),
+            "revoked",
+        )
+        grant.save()
+
+
+def test_history_query_count_is_constant(provider_client, brand, django_assert_num_queries):
+    url = reverse("brands:history", args=[brand.pk])
+    PartnerGrantFactory(brand=brand)
+    _grant_and_end(brand, 3)
+    provider_client.get(url)
+    with django_assert_num_queries(6) as captured:  # session, user, membership ×2, brand, grants
+        first = provider_client.get(url)
+    assert _html(first).count("Yetki kaldırıldı") == 3
+    _grant_and_end(brand, 3)
+    with django_assert_num_queries(len(captured.captured_queries)):
+        second = provider_client.get(url)
+    assert _html(second).count("Yetki kaldırıldı") == 6
