@@ -83,12 +83,11 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "service_provider",
-        "applicant_full_name",
+        "applicant",
         "applicant_tckn",
         "status",
         "has_signed_form",
         "created_at",
-        "decided_via",
         "decided_at",
     ]
     list_filter = ["status", "decided_via", "created_at"]
@@ -101,6 +100,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         "applicant_last_name",
         "applicant_email",
     ]
+    search_help_text = _("Talep no, VKN, T.C. kimlik no, ad, soyad ya da e-posta ile arayın.")
     list_select_related = ["service_provider", "decided_by"]
     date_hierarchy = "created_at"
     change_form_template = "admin/accounts/authorizationrequest/change_form.html"
@@ -148,6 +148,10 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Başvuran"), ordering="applicant_last_name")
+    def applicant(self, obj):
+        return obj.applicant_full_name
 
     @admin.display(description=_("İmzalı form"), boolean=True)
     def has_signed_form(self, obj):

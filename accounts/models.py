@@ -201,9 +201,11 @@ class AuthorizationRequest(models.Model):
     )
     upload_nonce = models.CharField(max_length=32, editable=False)
     signed_form = models.FileField(
-        _("imzalı form (PDF)"), upload_to=_signed_form_path, blank=True, max_length=200
+        _("İmzalı form (PDF)"), upload_to=_signed_form_path, blank=True, max_length=200
     )
-    signed_form_uploaded_at = models.DateTimeField(_("imzalı form yüklenme"), null=True, blank=True)
+    signed_form_uploaded_at = models.DateTimeField(
+        _("İmzalı form yükleme tarihi"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("başvuru tarihi"), default=timezone.now, db_index=True)
     created_ip = models.GenericIPAddressField(_("başvuru IP"), null=True, blank=True)
     decided_via = models.CharField(
