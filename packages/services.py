@@ -702,7 +702,7 @@ def quote_request_create(
         )
 
 
-def order_accept_and_complete_free(
+def order_confirm_contract(
     *,
     order_id: int,
     contract_version_id: int,
@@ -710,14 +710,20 @@ def order_accept_and_complete_free(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> tuple[Order, bool]:
-    """«Tamamla» on the Sözleşme Onay step of a free package (the guide's last step for it):
-    acceptance and activation in one transaction. A double click activates once."""
+    """The button of the Sözleşme Onay step. The acceptance re-prices the order; a free order is
+    then completed at once («Tamamla», the guide's last step for free packages), a paid one
+    waits for the payment step. One transaction: a double click activates once.
+
+    Returns (order, activated_now).
+    """
     with transaction.atomic():
-        order_accept_contract(
+        order = order_accept_contract(
             order_id=order_id,
             contract_version_id=contract_version_id,
             actor=actor,
             ip_address=ip_address,
             user_agent=user_agent,
         )
-        return order_complete_free(order_id=order_id, actor=actor)
+        if order.total_amount == 0 and order.status in (S.CONTRACT_ACCEPTED, S.ACTIVE):
+            return order_complete_free(order_id=order_id, actor=actor)
+        return order, False

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
+from iys_portal.formatting import format_try
 
 from . import selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
@@ -200,10 +201,10 @@ def quote_request(request):
 def contract(request, code: str):
     """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
     order = _order_or_404(request, code)
-    if request.method == "POST" and order.status != Order.Status.DRAFT:
-        # A second click (or a replayed form): the first one already did the work.
-        return _redirect_to_step(request, order)
+    if order.status == Order.Status.CONTRACT_ACCEPTED and order.is_free:
+        return _complete_free(request, order)
     if order.status != Order.Status.DRAFT:
+        # Later steps, a second click or a replayed form: the first one already did the work.
         return _redirect_to_step(request, order)
     contract_version = selectors.contract_version_current()
     if contract_version is None:
@@ -213,40 +214,60 @@ def contract(request, code: str):
         return redirect("packages:manage")
     form = ContractForm(request.POST or None, initial={"contract_version": contract_version.pk})
     if request.method == "POST" and form.is_valid():
+        shown_free = order.is_free
         try:
-            if order.is_free:
-                services.order_accept_and_complete_free(
-                    order_id=order.pk,
-                    contract_version_id=form.cleaned_data["contract_version"],
-                    actor=request.user,
-                    ip_address=_client_ip(request),
-                    user_agent=request.headers.get("User-Agent", ""),
-                )
-                messages.success(
-                    request,
-                    _("%(name)s paketiniz etkinleştirildi.") % {"name": order.package.name},
-                )
-                return redirect("packages:manage")
-            order = services.order_accept_contract(
+            order, activated = services.order_confirm_contract(
                 order_id=order.pk,
                 contract_version_id=form.cleaned_data["contract_version"],
                 actor=request.user,
                 ip_address=_client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-            if order.is_free:  # the promotion opened meanwhile: nothing to pay
-                services.order_complete_free(order_id=order.pk, actor=request.user)
-                return redirect("packages:manage")
-            return redirect(payment_step_url(order))
         except ApplicationError as error:
             messages.error(request, error.message)
             order.refresh_from_db()
             if order.status != Order.Status.DRAFT:
                 return _redirect_to_step(request, order)
+        else:
+            if order.status == Order.Status.ACTIVE:
+                if activated:
+                    messages.success(
+                        request,
+                        _("%(name)s paketiniz etkinleştirildi.") % {"name": order.package.name},
+                    )
+                return redirect("packages:manage")
+            if shown_free:
+                messages.warning(
+                    request,
+                    _("Kampanya sona erdiği için paket ücretli: %(total)s.")
+                    % {"total": format_try(order.total_amount)},
+                )
+            return redirect(payment_step_url(order))
     return render(
         request,
         "packages/contract.html",
         {"order": order, "contract": contract_version, "form": form},
+    )
+
+
+def _complete_free(request, order: Order):
+    """A free order whose contract is accepted but not yet completed: only «Tamamla» is left."""
+    if request.method == "POST":
+        try:
+            order, activated = services.order_complete_free(order_id=order.pk, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("packages:manage")
+        if activated:
+            messages.success(
+                request, _("%(name)s paketiniz etkinleştirildi.") % {"name": order.package.name}
+            )
+        return redirect("packages:manage")
+    acceptance = selectors.order_acceptance_for(order=order)
+    return render(
+        request,
+        "packages/contract.html",
+        {"order": order, "contract": acceptance.contract_version, "accepted": acceptance},
     )
 
 

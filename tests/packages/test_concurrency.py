@@ -46,7 +46,7 @@ def test_double_tamamla_from_two_connections_activates_once():
     )
 
     results, errors = race(
-        lambda: services.order_accept_and_complete_free(
+        lambda: services.order_confirm_contract(
             order_id=order.pk, contract_version_id=contract.pk, actor=membership.user
         )[1]
     )

@@ -320,3 +320,37 @@ def test_upgrade_credit_is_shown_before_paying(provider_client, provider, packag
         f"−{order.credit_amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") in html
     )
     assert order.total_amount == Decimal("29483.00") - order.credit_amount
+
+
+def test_promotion_ending_before_acceptance_reprices_to_paid(
+    provider_client, packages, promotion, contract
+):
+    choose(provider_client, packages["ileti-25"], emails=20000)
+    order = Order.objects.get()
+    assert order.total_amount == 0
+    promotion.ends_at = promotion.starts_at + (promotion.ends_at - promotion.starts_at) / 100
+    promotion.save()
+    response = provider_client.post(
+        contract_url(order), {"contract_version": contract.pk, "accept": "on"}, follow=False
+    )
+    assert response.url == f"/odeme/{order.code}/"
+    order.refresh_from_db()
+    assert (order.status, order.total_amount) == (S.CONTRACT_ACCEPTED, Decimal("3000.00"))
+    assert not Subscription.objects.exists()
+
+
+def test_accepted_free_order_can_still_be_completed(provider_client, provider, packages, contract):
+    acceptance = ContractAcceptanceFactory(
+        order__service_provider=provider,
+        order__package=packages["ileti-5"],
+        contract_version=contract,
+    )
+    order = acceptance.order
+    assert order.is_free
+    page = provider_client.get(contract_url(order)).content.decode()
+    assert "Sözleşmeyi" in page and "tarihinde onayladınız" in page and "Tamamla" in page
+    response = provider_client.post(contract_url(order))
+    assert response.url == MANAGE
+    order.refresh_from_db()
+    assert order.status == S.ACTIVE
+    assert Subscription.objects.get(order=order).package == packages["ileti-5"]
