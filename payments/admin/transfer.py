@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -407,41 +407,50 @@ class TransferOrderAdmin(admin.ModelAdmin):
         code = order_codes.normalize(search_term)
         if order_codes.is_valid(code):
             return queryset.filter(code=code), False
-        if _looks_like_code(code) and not getattr(request, "_transfer_export", False):
-            suggestions = order_code_suggestions(code)
-            if suggestions:
-                links = format_html(
-                    ", ".join(['<a href="?q={}&amp;durum=tumu">{}</a>'] * len(suggestions)),
-                    *[part for s in suggestions for part in (s, s)],
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (
+            _looks_like_code(code)
+            and not getattr(request, "_transfer_export", False)
+            and not results.exists()
+        ):
+            self._hint_code_typo(request, code)
+        return results, may_have_duplicates
+
+    def _hint_code_typo(self, request, code: str) -> None:
+        """Nothing found for a code-shaped term whose check character fails: say so, and offer
+        the existing orders one slip away."""
+        suggestions = order_code_suggestions(code)
+        if not suggestions:
+            messages.warning(
+                request,
+                _(
+                    "«%(code)s» geçerli bir sipariş kodu değil: kontrol karakteri tutmuyor "
+                    "ve benzer kodlu bir sipariş de bulunamadı. Açıklamadaki kodu yeniden "
+                    "kontrol ediniz."
                 )
-                messages.warning(
-                    request,
-                    format_html(
-                        "{} {}",
-                        _(
-                            "«%(code)s» geçerli bir sipariş kodu değil: kontrol karakteri "
-                            "tutmuyor, bir karakter yanlış yazılmış olabilir. Bunu mu demek "
-                            "istediniz:"
-                        )
-                        % {"code": code},
-                        links,
-                    ),
+                % {"code": code},
+            )
+            return
+        links = format_html_join(
+            ", ", '<a href="?q={}&amp;durum=tumu">{}</a>', ((s, s) for s in suggestions)
+        )
+        messages.warning(
+            request,
+            format_html(
+                "{} {}",
+                _(
+                    "«%(code)s» geçerli bir sipariş kodu değil: kontrol karakteri tutmuyor, "
+                    "bir karakter yanlış yazılmış olabilir. Bunu mu demek istediniz:"
                 )
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "«%(code)s» geçerli bir sipariş kodu değil: kontrol karakteri tutmuyor "
-                        "ve benzer kodlu bir sipariş de bulunamadı. Açıklamadaki kodu yeniden "
-                        "kontrol ediniz."
-                    )
-                    % {"code": code},
-                )
-        return super().get_search_results(request, queryset, search_term)
+                % {"code": code},
+                links,
+            ),
+        )
 
     # Pages
 
     def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": _("Havale/EFT siparişleri"), **(extra_context or {})}
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context is not None and "cl" in context:
@@ -660,8 +669,8 @@ class TransferOrderAdmin(admin.ModelAdmin):
 def _looks_like_code(text: str) -> bool:
     return (
         order_codes.CODE_LENGTH - 1 <= len(text) <= order_codes.CODE_LENGTH + 1
+        and text.isascii()
         and text.isalnum()
-        and any(char.isdigit() for char in text)
     )
 
 

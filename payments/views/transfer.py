@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import provider_required
+from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from packages.models import Order
 from packages.services import order_choose_payment_method
@@ -25,7 +25,7 @@ def _order(request, code: str) -> Order:
 
 
 @never_cache
-@provider_required
+@authorized_person_required
 @require_http_methods(["GET", "POST"])
 def transfer_choose(request, code: str):
     """POST: «Onayla» in the dialog. GET: the same question as a page (no JavaScript)."""
@@ -52,7 +52,9 @@ def transfer_choose(request, code: str):
 @provider_required
 @require_http_methods(["GET"])
 def transfer_instructions(request, code: str):
-    """The last step: where to send how much, with which description, until when."""
+    """The last step: where to send how much, with which description, until when. Delegates
+    may read it too (they often make the transfer); choosing and switching is the authorized
+    person's, like the rest of the purchase."""
     order = _order(request, code)
     if order.status in (S.PAID, S.ACTIVE):
         messages.success(request, _("Bu siparişin ödemesi alındı; paketiniz etkin."))
@@ -70,7 +72,7 @@ def transfer_instructions(request, code: str):
     )
 
 
-@provider_required
+@authorized_person_required
 @require_POST
 def transfer_switch_to_card(request, code: str):
     """While the transfer is awaited the customer may pay by card instead."""

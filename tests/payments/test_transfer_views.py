@@ -123,11 +123,22 @@ def test_cancel_the_waiting_order(provider_client, provider):
     assert response.status_code == 302
 
 
-def test_a_delegate_may_choose_transfer_too(delegate_client, provider):
+def test_a_delegate_reads_the_instructions_but_cannot_choose_or_switch(delegate_client, provider):
+    """Like the rest of the purchase, paying is the authorized person's (R8)."""
     order = _order(provider)
-    delegate_client.post(reverse("payments:transfer_choose", args=[order.code]))
+    response = delegate_client.post(reverse("payments:transfer_choose", args=[order.code]))
+    assert response.status_code == 403
     order.refresh_from_db()
-    assert order.status == S.AWAITING_TRANSFER
+    assert order.status == S.CONTRACT_ACCEPTED
+
+    waiting = _order(provider, S.AWAITING_TRANSFER)
+    response = delegate_client.post(reverse("payments:transfer_to_card", args=[waiting.code]))
+    assert response.status_code == 403
+    page = delegate_client.get(reverse("payments:transfer_instructions", args=[waiting.code]))
+    assert page.status_code == 200
+    assert waiting.code in page.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == S.AWAITING_TRANSFER
 
 
 def test_rejected_transfer_is_explained_on_the_step_page(provider_client, provider, accountant):
