@@ -122,7 +122,10 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("İmzalı form"), {"fields": ("signed_form_link", "signed_form_uploaded_at")}),
+        (
+            _("İmzalı form"),
+            {"fields": ("signed_form_link", "signed_form_uploaded_at", "upload_link_expires_at")},
+        ),
         (
             _("Karar"),
             {

@@ -41,8 +41,14 @@ def upload_token_matches(request, token: str) -> bool:
     return bool(token) and constant_time_compare(upload_token(request), token)
 
 
+def new_upload_deadline():
+    return timezone.now() + timedelta(days=UPLOAD_LINK_VALID_DAYS)
+
+
 def upload_deadline(request):
-    return request.created_at + timedelta(days=UPLOAD_LINK_VALID_DAYS)
+    return request.upload_link_expires_at or request.created_at + timedelta(
+        days=UPLOAD_LINK_VALID_DAYS
+    )
 
 
 def upload_link_expired(request, *, now=None) -> bool:

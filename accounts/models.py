@@ -200,6 +200,9 @@ class AuthorizationRequest(models.Model):
         db_index=True,
     )
     upload_nonce = models.CharField(max_length=32, editable=False)
+    upload_link_expires_at = models.DateTimeField(
+        _("yükleme bağlantısı son geçerlilik"), null=True, blank=True
+    )
     signed_form = models.FileField(
         _("İmzalı form (PDF)"), upload_to=_signed_form_path, blank=True, max_length=200
     )

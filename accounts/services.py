@@ -134,6 +134,12 @@ def authorization_request_create(
     ).first()
     if existing is not None:
         if existing.status == AuthorizationRequest.Status.AWAITING_SIGNATURE:
+            existing = AuthorizationRequest.objects.select_for_update().get(pk=existing.pk)
+            if authorization.upload_link_expired(existing):
+                # A new link (the old one stops working) for another full period.
+                existing.upload_nonce = authorization.new_upload_nonce()
+                existing.upload_link_expires_at = authorization.new_upload_deadline()
+                existing.save(update_fields=["upload_nonce", "upload_link_expires_at"])
             _queue(send_authorization_request_form, existing.pk)
         return existing, False
 
@@ -150,6 +156,7 @@ def authorization_request_create(
         applicant_phone=phone,
         role_reason=role_reason.strip(),
         upload_nonce=authorization.new_upload_nonce(),
+        upload_link_expires_at=authorization.new_upload_deadline(),
         created_ip=ip or None,
     )
     _queue(send_authorization_request_form, request.pk)

@@ -1,13 +1,17 @@
 """The public «İLETİ YÖNETİM SİSTEMİ YETKİLENDİRME TALEP FORMU»: validation, abuse, e-mails."""
 
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.authorization import upload_url
+from accounts.authorization import upload_link_expired, upload_url
 from accounts.models import AuthorizationRequest, Membership
 from tests.factories import MembershipFactory, ServiceProviderFactory, UserFactory, make_tckn
 
@@ -298,3 +302,20 @@ def test_deploy_checks_refuse_unshared_rate_limit_cache_and_plain_http_links(set
     }
     settings.PORTAL_BASE_URL = "https://portal.iys.example"
     assert authorization_request_safety() == []
+
+
+def test_asking_again_after_the_link_expired_sends_a_fresh_link(
+    client, company, django_capture_on_commit_callbacks
+):
+    post(client, form_data(company), django_capture_on_commit_callbacks)
+    request = AuthorizationRequest.objects.get()
+    old_link = upload_url(request)
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        post(client, form_data(company), django_capture_on_commit_callbacks)
+        request.refresh_from_db()
+        assert not upload_link_expired(request)
+        assert client.get(old_link.removeprefix(settings.PORTAL_BASE_URL)).status_code == 404
+    assert AuthorizationRequest.objects.count() == 1
+    assert upload_url(request) != old_link
+    assert upload_url(request) in mail.outbox[0].body
