@@ -146,3 +146,9 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        """A guard, not workflow: the log is evidence, so a written row never changes."""
+        if self.pk is not None:
+            raise ValueError("payment events are append-only")
+        super().save(*args, **kwargs)

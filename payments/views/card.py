@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
@@ -30,6 +31,9 @@ from ..gateways import GatewayError, InstallmentOption, get_gateway
 from ..models import Payment
 from ..selectors.card import card_payment_latest_for, card_payment_succeeded_for
 from ..services import card as services
+
+# «Öde» attempts per person: enough for typos and a second card, too few for card testing.
+PAY_RATE = "10/h"
 
 
 def _order_or_404(request, code: str) -> Order:
@@ -60,7 +64,7 @@ def _not_payable_redirect(request, order: Order):
     return None
 
 
-def _render_step(request, order: Order, form: CardForm, *, status: int = 200):
+def _render_step(request, order: Order, form: CardForm, *, status: int = 200, error: str = ""):
     latest = card_payment_latest_for(order=order)
     total = money(order.total_amount)
     context = {
@@ -72,6 +76,7 @@ def _render_step(request, order: Order, form: CardForm, *, status: int = 200):
         "selected": 1,
         "total": total,
         "test_cards": settings.PAYMENT_GATEWAY == "fake",
+        "error": error,
     }
     return render(request, "payments/step.html", context, status=status)
 
@@ -91,6 +96,7 @@ def step(request, code: str):
 @authorized_person_required
 @require_POST
 @sensitive_post_parameters("card_number", "cvc")
+@ratelimit(key="user", rate=PAY_RATE, method="POST", block=False)
 @sensitive_variables("form", "card")
 def pay(request, code: str):
     """«Öde»: start 3-D Secure and hand the browser the bank's page."""
@@ -98,6 +104,9 @@ def pay(request, code: str):
     blocked = _not_payable_redirect(request, order)
     if blocked is not None:
         return blocked
+    if getattr(request, "limited", False):
+        error = _("Çok sayıda ödeme denemesi yapıldı; lütfen bir saat sonra yeniden deneyiniz.")
+        return _render_step(request, order, CardForm(), status=429, error=error)
     form = CardForm(request.POST)
     if not form.is_valid():
         return _render_step(request, order, form, status=400)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from payments.gateways.iyzico import IyzicoGateway
 from tests.factories import BankAccountFactory, make_staff
@@ -39,3 +40,11 @@ def accountant(db):
 @pytest.fixture
 def bank_account(db):
     return BankAccountFactory(bank_name="Garanti BBVA", iban="TR700006200000000006299999")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and the fake gateway's memory live in the cache: start clean."""
+    cache.clear()
+    yield
+    cache.clear()
