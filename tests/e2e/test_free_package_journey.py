@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from packages.models import ContractAcceptance, Order, Subscription
-from tests.e2e.conftest import edevlet_login
+from tests.e2e.conftest import edevlet_login, login_browser_as
 from tests.factories import (
     ContractVersionFactory,
     MembershipFactory,
@@ -92,3 +92,25 @@ def test_free_package_journey(page, settings, tmp_path):
     assert order.status == Order.Status.ACTIVE
     assert Subscription.objects.get(order=order).status == Subscription.Status.ACTIVE
     assert ContractAcceptance.objects.get(order=order).user_agent  # recorded from the browser
+
+
+def test_sizing_helper_works_without_javascript(browser, live_server):
+    catalog()
+    membership = MembershipFactory()
+    context = browser.new_context(locale="tr-TR", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.base_url = live_server.url
+        login_browser_as(page, membership.user, membership.service_provider)
+        page.goto(live_server.url + "/paket/satin-al/")
+        page.get_by_label("Onaylı telefon numarası sayısı").fill("150000")
+        page.get_by_label("Onaylı e-posta adresi sayısı").fill("200000")
+        page.get_by_role("button", name="Hesapla").click()
+        expect(page.get_by_test_id("sizing-result")).to_contain_text("en küçük paket İLETİ-250")
+        assert "phone_count=150000" in page.url  # a plain GET round trip, no htmx
+        page.get_by_label("Onaylı e-posta adresi sayısı").fill("250001")
+        page.get_by_role("button", name="Hesapla").click()
+        expect(page.get_by_test_id("sizing-result")).to_contain_text("İLETİ+ için fiyat teklifi")
+        expect(page.get_by_role("button", name="Teklif İste")).to_be_visible()
+    finally:
+        context.close()

@@ -24,7 +24,7 @@ from packages.models import (
     Subscription,
 )
 
-from .accounts import MembershipFactory, ServiceProviderFactory
+from .accounts import ServiceProviderFactory, UserFactory
 
 __all__ = [
     "ContractAcceptanceFactory",
@@ -197,11 +197,13 @@ class OrderFactory(DjangoModelFactory):
             else None
         )
     )
+    # The company's first member, or a person outside it (never a new authorized membership:
+    # a test may add the company's one authorized person later).
     created_by = factory.LazyAttribute(
         lambda o: (
-            MembershipFactory(service_provider=o.service_provider).user
-            if not o.service_provider.memberships.exists()
-            else o.service_provider.memberships.first().user
+            o.service_provider.memberships.first().user
+            if o.service_provider.memberships.exists()
+            else UserFactory()
         )
     )
     paid_at = factory.LazyAttribute(
