@@ -86,3 +86,25 @@ def test_demo_seed_is_idempotent_and_ibans_valid():
     ibans = list(BankAccount.objects.values_list("iban", flat=True))
     assert len(ibans) == 3
     assert all(is_valid_tr_iban(iban) for iban in ibans)
+
+
+def test_demo_leaves_one_order_waiting_for_the_accounting_desk(client):
+    from io import StringIO
+
+    from accounts import demo as accounts_demo
+    from packages import demo as packages_demo
+    from packages.models import Order
+    from payments import demo
+
+    for _ in range(2):
+        accounts_demo.seed(stdout=StringIO())
+        packages_demo.seed(stdout=StringIO())
+        demo.seed(stdout=StringIO())
+    order = Order.objects.get(payment_method=Order.PaymentMethod.TRANSFER)
+    assert order.status == Order.Status.AWAITING_TRANSFER
+    assert order.service_provider.title == "Boğaziçi Gıda Ürünleri Ltd. Şti."
+    assert order.payment_due_at is not None
+
+    assert client.login(username="22222222220", password="muhasebe-demo")
+    response = client.get(reverse("admin:payments_transferorder_changelist"))
+    assert [o.code for o in response.context["cl"].result_list] == [order.code]

@@ -92,3 +92,22 @@ def test_unpaid_transfer_order_expires_once(waiting_order):
     waiting_order.refresh_from_db()
     assert waiting_order.status == S.EXPIRED
     assert OrderTransition.objects.filter(order=waiting_order, to_status=S.EXPIRED).count() == 1
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_instructions_email_travels_through_a_real_worker(celery_broker_worker):
+    """The page returns before the e-mail: the task goes through Redis to a worker (R11)."""
+    import time
+
+    order = OrderFactory(status=S.CONTRACT_ACCEPTED)
+    order, changed = bank_transfer_choose(order_id=order.pk, actor=order.created_by)
+    assert changed is True
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [m.subject for m in mail.outbox] == [
+        f"Banka transferi ile ödeme bilgileri — sipariş {order.code}"
+    ]
+    notice = TransferNotice.objects.get(order=order)
+    assert notice.sent_at is not None
