@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import ServiceProvider
@@ -146,19 +146,6 @@ def _orders_for_page(service_provider: ServiceProvider) -> QuerySet[Order]:
         Order.objects.filter(service_provider=service_provider)
         .select_related("package", "acceptance")
         .order_by("-created_at", "-id")
-    )
-
-
-def orders_in_progress_for(*, service_provider: ServiceProvider) -> list[Order]:
-    return list(_orders_for_page(service_provider).filter(status__in=Order.IN_PROGRESS))
-
-
-def orders_past_for(*, service_provider: ServiceProvider) -> list[Order]:
-    return list(
-        _orders_for_page(service_provider)
-        .exclude(status__in=Order.IN_PROGRESS)
-        # A draft abandoned and cancelled never reached the contract: nothing to show for it.
-        .filter(Q(acceptance__isnull=False) | ~Q(status=Order.Status.CANCELLED))
     )
 
 
