@@ -1,5 +1,7 @@
-"""J5 in a browser: Paket Seçimi → Sözleşme Onay → Ödeme Adımı → bank 3-D Secure (the fake
-gateway's simulated bank page) → «Ödemeyi Tamamla» → the active package."""
+"""J5 in a browser: Paket Seçimi → Sözleşme Onay → Ödeme Adımı → bank 3-D Secure → «Ödemeyi
+Tamamla» → the active package. Most journeys use the fake gateway's simulated bank page; one
+goes through IyzicoGateway and the real SDK to the local iyzico double, whose bank page lives on
+another site, so the callback arrives as a real cross-site POST without the session cookie."""
 
 import re
 
@@ -10,6 +12,7 @@ from packages.models import Order
 from payments.models import Payment
 from tests.e2e.conftest import login_browser_as
 from tests.factories import ContractVersionFactory, MembershipFactory, catalog
+from tests.payments.iyzico_double import API_KEY, SECRET_KEY, IyzicoDouble
 from tests.payments.card_helpers import (
     INSUFFICIENT_FUNDS_CARD,
     MD_STATUS_0_CARD,
@@ -119,3 +122,42 @@ def test_three_d_secure_failure_returns_to_the_payment_step(page, membership):
     )
     order.refresh_from_db()
     assert order.status == Order.Status.FAILED
+
+
+@pytest.fixture
+def iyzico_double(settings):
+    double = IyzicoDouble().start()
+    settings.PAYMENT_GATEWAY = "iyzico"
+    settings.IYZICO_API_KEY = API_KEY
+    settings.IYZICO_SECRET_KEY = SECRET_KEY
+    settings.IYZICO_BASE_URL = double.base_url
+    settings.IYZICO_TIMEOUT_SECONDS = 5.0
+    yield double
+    double.stop()
+
+
+def test_card_payment_through_the_sdk_with_a_cross_site_bank_page(page, membership, iyzico_double):
+    order = payable_order(membership.service_provider)
+    login_browser_as(page, membership.user, membership.service_provider)
+    # The portal runs on "localhost", the double's bank on "127.0.0.1": different sites.
+    assert "localhost" in page.base_url and iyzico_double.base_url.startswith("http://127.0.0.1")
+
+    page.goto(page.base_url + f"/odeme/{order.code}/")
+    fill_card(page, "4603450000000000")
+    page.get_by_role("radio", name=re.compile(r"^6 Taksit")).check()
+    expect(page.get_by_test_id("pay-total")).to_have_text("25.012,37 ₺")
+    page.get_by_role("button", name="Öde", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Test Bankası 3-D Secure")).to_be_visible()
+    page.get_by_role("button", name="Onayla").click()
+
+    expect(page.get_by_role("heading", name="Ödemeniz onaylandı")).to_be_visible()
+    page.get_by_role("button", name="Ödemeyi Tamamla").click()
+    expect(page.get_by_test_id("active-package-name")).to_have_text("İLETİ-150")
+    assert len(iyzico_double.calls("/payment/3dsecure/auth")) == 1
+    payment = Payment.objects.get()
+    assert (payment.status, payment.installment, str(payment.paid_price)) == (
+        Payment.Status.SUCCEEDED,
+        6,
+        "25012.37",
+    )

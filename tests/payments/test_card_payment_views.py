@@ -419,3 +419,31 @@ def test_payment_events_are_append_only(order):
     with pytest.raises(ValueError, match="append-only"):
         event.save()
     assert PaymentEvent.objects.get(pk=event.pk).message == ""
+
+
+@pytest.mark.parametrize(
+    "page,order_status",
+    [("payments:step", Order.Status.FAILED), ("payments:confirm", Order.Status.ACTIVE)],
+)
+def test_pages_cost_the_same_queries_at_n_and_2n_attempts(
+    provider_client, order, page, order_status
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CardPaymentFactory
+
+    Order.objects.filter(pk=order.pk).update(status=order_status)
+    if order_status == Order.Status.ACTIVE:
+        CardPaymentFactory(order=order, status=Payment.Status.SUCCEEDED)
+    url = reverse(page, args=[order.code])
+    provider_client.get(url)  # warm up the session
+
+    def queries_with(attempts: int) -> int:
+        while Payment.objects.filter(status=Payment.Status.FAILED).count() < attempts:
+            CardPaymentFactory(order=order, status=Payment.Status.FAILED)
+        with CaptureQueriesContext(connection) as queries:
+            assert provider_client.get(url).status_code == 200
+        return len(queries)
+
+    assert queries_with(3) == queries_with(6)
