@@ -12,13 +12,13 @@ from packages.models import Order
 from payments.models import Payment
 from tests.e2e.conftest import login_browser_as
 from tests.factories import ContractVersionFactory, MembershipFactory, catalog
-from tests.payments.iyzico_double import API_KEY, SECRET_KEY, IyzicoDouble
 from tests.payments.card_helpers import (
     INSUFFICIENT_FUNDS_CARD,
     MD_STATUS_0_CARD,
     SUCCESS_CARD,
     payable_order,
 )
+from tests.payments.iyzico_double import API_KEY, SECRET_KEY, IyzicoDouble
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
