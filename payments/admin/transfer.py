@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
@@ -606,7 +607,11 @@ class TransferOrderAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         request._transfer_export = True
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(request, _("Süzgeç değerleri geçersiz; liste süzgeçsiz gösteriliyor."))
+            return redirect("admin:payments_transferorder_changelist")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="havale-eft-{stamp}.csv"'

@@ -358,3 +358,26 @@ def test_csv_export_of_the_filtered_list_opens_in_turkish_excel(desk, accountant
     assert [r[0] for r in rows[1:]] == [confirmed.code]
     assert rows[1][12] == "REF-77"
     assert rows[1][10] == bank_account.bank_name
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"durum": "<script>"},
+        {"banka": "abc"},
+        {"banka": "99999"},
+        {"yas": "-1"},
+        {"q": "'; DROP TABLE"},
+        {"o": "99"},
+        {"bilinmeyen": "1"},
+        {"service_provider__tax_number__startswith": "1"},
+    ],
+)
+def test_tampered_list_parameters_never_break_the_list(desk, params):
+    """Answers are the list, a redirect to it, or Django's 400 for a forbidden lookup: no 500."""
+    waiting = OrderFactory(status=S.AWAITING_TRANSFER)
+    response = desk.get(reverse(LIST), params)
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 200 and set(params) <= {"durum", "yas", "o"}:
+        assert waiting.code in response.content.decode()
+    assert desk.get(_url("csv"), params).status_code in (200, 302, 400)

@@ -95,3 +95,19 @@ def test_confirm_and_reject_in_parallel_leave_one_consistent_outcome():
     else:
         assert rejection[1] is True
         assert BankTransfer.objects.filter(order=order, outcome="rejected").count() == 1
+
+
+def test_double_click_on_onayla_records_one_deadline_and_one_email():
+    from payments.models import TransferNotice
+    from payments.services.transfer import bank_transfer_choose
+
+    order = OrderFactory(status=S.CONTRACT_ACCEPTED)
+    choose = lambda: bank_transfer_choose(order_id=order.pk, actor=order.created_by)  # noqa: E731
+
+    results = _in_parallel(choose, choose, choose)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(changed for _order, changed in results) == [False, False, True]
+    assert len({o.payment_due_at for o, _changed in results}) == 1
+    assert TransferNotice.objects.filter(order=order).count() == 1
+    assert OrderTransition.objects.filter(order=order, to_status=S.AWAITING_TRANSFER).count() == 1
