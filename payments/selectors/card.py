@@ -15,12 +15,3 @@ def card_payment_succeeded_for(*, order: Order) -> Payment | None:
         .order_by("-completed_at", "-id")
         .first()
     )
-
-
-def card_payment_by_conversation(*, conversation_id: str) -> Payment | None:
-    """The attempt a bank callback names (no company in a cross-site callback)."""
-    return (
-        Payment.objects.select_related("order__service_provider")
-        .filter(conversation_id=conversation_id)
-        .first()
-    )
