@@ -140,7 +140,7 @@ def authorization_request_create(
                 existing.upload_nonce = authorization.new_upload_nonce()
                 existing.upload_link_expires_at = authorization.new_upload_deadline()
                 existing.save(update_fields=["upload_nonce", "upload_link_expires_at"])
-            _queue(send_authorization_request_form, existing.pk)
+            _queue(send_authorization_request_form, existing.pk, False)
         return existing, False
 
     number = authorization.new_request_number()

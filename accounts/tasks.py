@@ -25,8 +25,10 @@ def authorization_request_pdf(request: AuthorizationRequest) -> bytes:
     retry_backoff=True,
     max_retries=5,
 )
-def send_authorization_request_form(authorization_request_id: int) -> None:
-    """The applicant gets the pre-filled form and the upload link; the company is told."""
+def send_authorization_request_form(
+    authorization_request_id: int, notify_company: bool = True
+) -> None:
+    """The applicant gets the pre-filled form and the upload link; the company is told once."""
     request = authorization_request_get(pk=authorization_request_id)
     if request is None or request.status != AuthorizationRequest.Status.AWAITING_SIGNATURE:
         return
@@ -49,8 +51,12 @@ def send_authorization_request_form(authorization_request_id: int) -> None:
             )
         ],
     )
-    company_emails = authorized_person_emails_for(service_provider=request.service_provider)
-    if company_emails:
+    company_emails = (
+        authorized_person_emails_for(service_provider=request.service_provider)
+        if notify_company
+        else []
+    )
+    if notify_company and company_emails:
         send_templated_email(
             to=company_emails, template="authorization_request_company", context=context
         )
