@@ -11,7 +11,8 @@ It speaks plain HTTP on 127.0.0.1 and behaves like the sandbox for the cards in 
 Knobs for failure tests: ``tamper`` (a dict merged into the next response after signing, e.g.
 ``{"signature": "…"}``), ``fail_next`` (an error code for the next call), ``raw_next`` (HTTP
 status and body bytes for the next call), ``hang`` (the next call never answers until the
-double stops). A correctly signed but different amount: change ``payments[id].paid_price``.
+double stops), ``fail_on`` (path → an error code or (status, body) for the next call to that
+path). A correctly signed but different amount: change ``payments[id].paid_price``.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class IyzicoDouble:
     fail_next: str = ""
     hang: bool = False
     raw_next: tuple | None = None
+    fail_on: dict = field(default_factory=dict)
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 22480000
@@ -134,6 +136,11 @@ class IyzicoDouble:
             hang, self.hang = self.hang, False
             fail, self.fail_next = self.fail_next, ""
             raw_next, self.raw_next = self.raw_next, None
+            on_path = self.fail_on.pop(path, None)
+        if isinstance(on_path, tuple):
+            raw_next = on_path
+        elif on_path:
+            fail = on_path
         if raw_next:
             status, data = raw_next
             handler.send_response(status)

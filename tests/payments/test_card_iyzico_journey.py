@@ -242,3 +242,38 @@ def test_parallel_callbacks_from_many_connections_activate_once(
     assert order.transitions.filter(to_status=Order.Status.ACTIVE).count() == 1
     payment = Payment.objects.get(order=order)
     assert payment.events.filter(kind=PaymentEvent.Kind.COMPLETED).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "trouble,reason",
+    [
+        ("10051", "Kart limiti yetersiz, yetersiz bakiye."),
+        ((502, b"<html>Bad gateway</html>"), "Ödeme hizmetine şu anda ulaşılamıyor"),
+    ],
+)
+def test_failure_when_starting_3ds_returns_to_the_step(
+    provider_client, order, use_iyzico_double, trouble, reason
+):
+    use_iyzico_double.fail_on["/payment/3dsecure/initialize"] = trouble
+
+    response = pay(provider_client, order)
+
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert ">Öde</button>" in response.content.decode()
+    payment = Payment.objects.get(order=order)
+    assert payment.status == Payment.Status.FAILED
+    order.refresh_from_db()
+    assert order.status == Order.Status.FAILED  # payable again
+
+
+@pytest.mark.django_db
+def test_installments_when_iyzico_is_down_offer_pesin(provider_client, order, use_iyzico_double):
+    use_iyzico_double.fail_on["/payment/iyzipos/installment"] = (503, b"")
+    url = reverse("payments:installments", args=[order.code])
+
+    html = provider_client.get(url, {"bin": "552879"}).content.decode()
+
+    assert "Taksit seçenekleri şu anda alınamadı; peşin ödeyebilirsiniz." in html
+    assert "Peşin — 23.055,00 ₺" in html and "Taksit —" not in html
