@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -384,6 +385,16 @@ def transfer_notice_send(*, notice_id: int) -> bool:
         recipients = _recipients(order)
         if not recipients:
             return False
+        target = {
+            TransferNotice.Kind.INSTRUCTIONS: reverse(
+                "payments:transfer_instructions", args=[order.code]
+            ),
+            TransferNotice.Kind.REMINDER: reverse(
+                "payments:transfer_instructions", args=[order.code]
+            ),
+            TransferNotice.Kind.CONFIRMED: reverse("packages:manage"),
+            TransferNotice.Kind.REJECTED: reverse("packages:manage"),
+        }[notice.kind]
         send_templated_email(
             to=recipients,
             template=f"transfer_{notice.kind}",
@@ -393,6 +404,7 @@ def transfer_notice_send(*, notice_id: int) -> bool:
                 "transfer": notice.bank_transfer,
                 "bank_accounts": bank_accounts_active(),
                 "accounting_email": settings.ACCOUNTING_EMAIL,
+                "link": settings.PORTAL_BASE_URL + target,
             },
             reply_to=[settings.ACCOUNTING_EMAIL],
         )

@@ -53,6 +53,7 @@ def test_choose_sets_deadline_and_emails_instructions_once(
     settings, bank_account, django_capture_on_commit_callbacks
 ):
     settings.BANK_TRANSFER_EXPIRY_DAYS = 7
+    settings.PORTAL_BASE_URL = "https://portal.iys.example"
     order = OrderFactory(status=S.CONTRACT_ACCEPTED)
     with django_capture_on_commit_callbacks(execute=True):
         order, changed = bank_transfer_choose(order_id=order.pk, actor=order.created_by)
@@ -76,6 +77,7 @@ def test_choose_sets_deadline_and_emails_instructions_once(
         "yazılmalıdır." in body
     )
     assert settings.ACCOUNTING_EMAIL in body
+    assert f"https://portal.iys.example/odeme/{order.code}/havale/talimat/" in body
     assert message.reply_to == [settings.ACCOUNTING_EMAIL]
 
     # Double click on «Onayla»: nothing changes, no second e-mail.
