@@ -67,6 +67,11 @@ def test_card_journey_leaves_no_trace_of_the_card(
     from django.core.cache.backends.locmem import _caches
 
     stored += repr([dict(c) for c in _caches.values()])
+    from django.contrib.sessions.models import Session
+
+    sessions = [s.get_decoded() for s in Session.objects.all()]
+    assert sessions  # the person's session is there, decoded (dumpdata shows it encoded)
+    stored += repr(sessions)
     assert "Payment" in dump.getvalue() or "payments.payment" in dump.getvalue()
     assert SUCCESS_CARD not in stored
     assert spaced not in stored
