@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -471,6 +471,12 @@ class TransferOrderAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, template, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The generic read-only form would show raw order fields: use the desk's page."""
+        if not str(object_id).isdigit():
+            raise Http404
+        return redirect("admin:payments_transferorder_detail", int(object_id))
 
     def detail_view(self, request, object_id):
         if not self.has_view_permission(request):

@@ -290,6 +290,12 @@ def test_tampered_or_bad_confirm_input_changes_nothing(desk, bank_account, field
     assert not BankTransfer.objects.exists()
 
 
+def test_generic_change_page_leads_to_the_desk_page(desk):
+    order = OrderFactory(status=S.AWAITING_TRANSFER)
+    url = reverse("admin:payments_transferorder_change", args=[order.pk])
+    assert desk.get(url)["Location"] == _url("detail", order)
+
+
 def test_unknown_order_is_404(desk):
     response = desk.get(reverse("admin:payments_transferorder_confirm", args=[987654]))
     assert response.status_code == 404
