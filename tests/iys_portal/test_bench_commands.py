@@ -18,7 +18,14 @@ def test_bench_data_and_query_counts():
     assert Membership.objects.filter(role="authorized").count() == 6
     names = [t["name"] for t in fixtures["targets"]]
     assert not any(n.startswith("Baseline") for n in names)  # mounted only for bench/run.py
-    assert "Ana sayfa (firma)" in names
+    assert set(names) == {
+        "Ana sayfa (anonim)",
+        "Ana sayfa (firma)",
+        "Paket Yönetimi",
+        "Paket satın alma + boyutlandırma",
+        "Marka Yönetimi (20 marka)",
+        "Muhasebe: bekleyen havaleler",
+    }
     assert set(fixtures["cookies"]) == {"portal", "staff"}
 
     again = StringIO()
@@ -30,3 +37,4 @@ def test_bench_data_and_query_counts():
     measured = json.loads(counts.getvalue().strip().splitlines()[-1])
     assert measured["Ana sayfa (firma)"] >= 3  # session, user, membership at least
     assert measured["Ana sayfa (anonim)"] == 0
+    assert set(measured) == set(names)  # every page answered 200 to its user

@@ -5,8 +5,6 @@ Idempotent for a given size: a second run with the same --providers only refresh
 
 import json
 from datetime import timedelta
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -33,7 +31,7 @@ TARGETS = [
     ("Paket Yönetimi", "packages:manage", {}, "portal"),
     ("Paket satın alma + boyutlandırma", "packages:purchase", {}, "portal"),
     ("Marka Yönetimi (20 marka)", "brands:index", {}, "portal"),
-    ("Muhasebe: bekleyen havaleler", "admin:payments_pendingtransfer_changelist", {}, "staff"),
+    ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
 ]
 
 
@@ -59,14 +57,7 @@ class Command(BaseCommand):
     def handle(self, *args, providers: int, json: bool, **options):
         with transaction.atomic():
             measured, person, accountant = self._accounts(providers)
-            for app in ("packages", "payments", "brands"):
-                if find_spec(f"{app}.bench") is not None:
-                    import_module(f"{app}.bench").generate(
-                        providers=list(ServiceProvider.objects.order_by("pk")),
-                        measured=measured,
-                        person=person,
-                        stdout=self.stdout,
-                    )
+            self._packages_and_brands(measured, person)
         cookies = {
             "portal": self._session_cookie(person, measured),
             "staff": self._session_cookie(accountant, None),
@@ -139,6 +130,103 @@ class Command(BaseCommand):
         group, _ = Group.objects.get_or_create(name="Muhasebe")
         accountant.groups.add(group)
         return measured, person, accountant
+
+    @staticmethod
+    def _packages_and_brands(measured, person) -> None:
+        """The measured company: an active İLETİ-150 and 20 brands, each with a business partner
+        (MESAJ, ARAMA) and an AHS (MESAJ); every 10th company has a transfer awaiting
+        accounting. Rows are inserted directly: this is load data, not a user's action."""
+        from brands.models import Brand, Grant, Integrator
+        from packages import order_codes
+        from packages.demo import CATALOG, VAT
+        from packages.models import Order, Package, Subscription
+
+        if Brand.objects.filter(service_provider=measured).exists():
+            return
+        for position, (code, name, limit, price, free, quote) in enumerate(CATALOG):
+            Package.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "address_limit": limit,
+                    "yearly_net_price": price,
+                    "vat_rate": VAT,
+                    "always_free": free,
+                    "is_quote_only": quote,
+                    "is_active": True,
+                    "display_order": position,
+                },
+            )
+        ileti150 = Package.objects.get(code="ileti-150")
+        now = timezone.now()
+        Subscription.objects.create(
+            service_provider=measured,
+            package=ileti150,
+            status=Subscription.Status.ACTIVE,
+            starts_at=now - timedelta(days=30),
+            ends_at=now + timedelta(days=335),
+        )
+        partner, _ = Integrator.objects.get_or_create(
+            code=990001, defaults={"title": "Kıyas İş Ortağı A.Ş.", "kind": Integrator.Kind.PARTNER}
+        )
+        ahs, _ = Integrator.objects.get_or_create(
+            code=990002, defaults={"title": "Kıyas SMS Operatörü A.Ş.", "kind": Integrator.Kind.AHS}
+        )
+        brands = Brand.objects.bulk_create(
+            [
+                Brand(service_provider=measured, name=f"Kıyas Markası {n}", code=5_000_000 + n)
+                for n in range(20)
+            ]
+        )
+        grants = []
+        for brand in brands:
+            grants.append(
+                Grant(
+                    brand=brand,
+                    integrator=partner,
+                    kind=partner.kind,
+                    mesaj=True,
+                    arama=True,
+                    can_read=True,
+                    can_write=True,
+                    granted_by=person,
+                )
+            )
+            grants.append(
+                Grant(
+                    brand=brand,
+                    integrator=ahs,
+                    kind=ahs.kind,
+                    mesaj=True,
+                    can_read=True,
+                    granted_by=person,
+                )
+            )
+        Grant.objects.bulk_create(grants)
+        net = ileti150.yearly_net_price
+        vat = (net * VAT).quantize(net)
+        others = ServiceProvider.objects.exclude(pk=measured.pk).order_by("pk")[::10]
+        Order.objects.bulk_create(
+            [
+                Order(
+                    code=order_codes.generate(),
+                    service_provider=provider,
+                    package=ileti150,
+                    status=Order.Status.AWAITING_TRANSFER,
+                    payment_method=Order.PaymentMethod.TRANSFER,
+                    phone_count=120_000,
+                    email_count=140_000 if n % 2 else 90_000,
+                    address_count=140_000 if n % 2 else 120_000,
+                    net_amount=net,
+                    vat_amount=vat,
+                    total_amount=net + vat,
+                    payment_due_at=now + timedelta(days=n % 7),
+                    created_by=person,
+                )
+                for n, provider in enumerate(others)
+            ],
+            batch_size=BATCH,
+        )
 
     @staticmethod
     def _session_cookie(user, provider) -> str:
