@@ -43,6 +43,16 @@ def production_safety(app_configs, **kwargs):
                 id="iys.E003",
             )
         )
+    host = settings.IYZICO_BASE_URL
+    if "://" in host or host.startswith("sandbox"):
+        errors.append(
+            Error(
+                f"IYZICO_BASE_URL is {host!r}: production needs iyzico's live host, bare "
+                "(the SDK always connects over HTTPS).",
+                hint="Set IYZICO_BASE_URL=api.iyzipay.com.",
+                id="iys.E005",
+            )
+        )
     return errors
 
 

@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "PAYMENT_GATEWAY": "iyzico",
     "IYZICO_API_KEY": "api-key",
     "IYZICO_SECRET_KEY": "secret-key",
+    "IYZICO_BASE_URL": "api.iyzipay.com",
     # Shared rate-limit cache and https links in e-mails (accounts.checks).
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "PORTAL_BASE_URL": "https://portal.example.com",
@@ -85,3 +86,10 @@ def test_production_refuses_unlimited_forms_and_plain_links(override, error_id):
     result = _check(env, "--deploy")
     assert result.returncode != 0
     assert error_id in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("host", ["sandbox-api.iyzipay.com", "http://127.0.0.1:9000"])
+def test_production_refuses_sandbox_or_plain_http_iyzico(host):
+    result = _check({**PRODUCTION_ENV, "IYZICO_BASE_URL": host}, "--deploy")
+    assert result.returncode != 0
+    assert "iys.E005" in result.stdout + result.stderr
