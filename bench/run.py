@@ -94,8 +94,12 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def check_page(url: str, cookie: str | None) -> int:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+def _headers(cookie: str | None, extra: dict) -> dict:
+    return {**extra, **({"Cookie": cookie} if cookie else {})}
+
+
+def check_page(url: str, headers: dict) -> int:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=30) as response:
@@ -117,10 +121,10 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int) -> dict:
+def run_wrk(url: str, headers: dict, duration: int, connections: int, threads: int) -> dict:
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=duration + 30
     ).stdout
@@ -198,11 +202,12 @@ def main() -> None:
         for target in fixtures["targets"]:
             url = base + target["path"]
             cookie = fixtures["cookies"].get(target["as"]) if target["as"] else None
-            status = check_page(url, cookie)
+            headers = _headers(cookie, target.get("headers", {}))
+            status = check_page(url, headers)
             if status != 200:
                 raise SystemExit(f"{target['name']}: {url} answered {status}, not 200")
-            run_wrk(url, cookie, 2, args.connections, args.threads)  # warm-up
-            measured = run_wrk(url, cookie, args.duration, args.connections, args.threads)
+            run_wrk(url, headers, 2, args.connections, args.threads)  # warm-up
+            measured = run_wrk(url, headers, args.duration, args.connections, args.threads)
             results.append({**target, **measured})
             print(
                 f"  {target['name']:<40} {measured['rps']:8.1f} req/s"

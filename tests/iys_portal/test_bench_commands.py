@@ -23,6 +23,7 @@ def test_bench_data_and_query_counts():
         "Ana sayfa (firma)",
         "Paket Yönetimi",
         "Paket satın alma + boyutlandırma",
+        "Boyutlandırma yardımcısı (htmx yanıtı)",
         "Marka Yönetimi (20 marka)",
         "Muhasebe: bekleyen havaleler",
     }

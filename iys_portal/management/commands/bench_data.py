@@ -30,6 +30,12 @@ TARGETS = [
     ("Ana sayfa (firma)", "home", {}, "portal"),
     ("Paket Yönetimi", "packages:manage", {}, "portal"),
     ("Paket satın alma + boyutlandırma", "packages:purchase", {}, "portal"),
+    (
+        "Boyutlandırma yardımcısı (htmx yanıtı)",
+        "packages:purchase",
+        {"query": "phone_count=150000&email_count=200000", "headers": {"HX-Request": "true"}},
+        "portal",
+    ),
     ("Marka Yönetimi (20 marka)", "brands:index", {}, "portal"),
     ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
 ]
@@ -63,12 +69,16 @@ class Command(BaseCommand):
             "staff": self._session_cookie(accountant, None),
         }
         targets = []
-        for name, url_name, kwargs, who in TARGETS:
+        for name, url_name, extra, who in TARGETS:
             try:
-                path = reverse(url_name, kwargs=kwargs)
+                path = reverse(url_name)
             except NoReverseMatch:
                 continue
-            targets.append({"name": name, "path": path, "as": who})
+            if extra.get("query"):
+                path = f"{path}?{extra['query']}"
+            targets.append(
+                {"name": name, "path": path, "as": who, "headers": extra.get("headers", {})}
+            )
         if json:
             self.stdout.write(_dumps({"targets": targets, "cookies": cookies}))
 

@@ -26,9 +26,10 @@ class Command(BaseCommand):
                 cookie = SimpleCookie(fixtures["cookies"][target["as"]])
                 for key, morsel in cookie.items():
                     client.cookies[key] = morsel.value
-            client.get(target["path"])  # warm caches (content types, sites…)
+            headers = target.get("headers", {})
+            client.get(target["path"], headers=headers)  # warm caches (content types, sites…)
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(target["path"])
+                response = client.get(target["path"], headers=headers)
             if response.status_code != 200:
                 raise SystemExit(f"{target['path']} answered {response.status_code}")
             counts[target["name"]] = len(queries)
