@@ -105,7 +105,7 @@ def test_sent_page_reveals_nothing_about_the_company(client, company):
         ("tax_number", "1234567891", "Geçerli bir vergi kimlik numarası"),
         ("tax_number", "abc", "Geçerli bir vergi kimlik numarası"),
         ("applicant_tckn", "12345678901", "Geçerli bir T.C. kimlik numarası"),
-        ("applicant_tckn", "", "Bu alan zorunludur."),
+        ("applicant_tckn", "", "Bu alanı doldurunuz."),
         ("first_name", "R2D2", "Yalnızca harf"),
         ("last_name", "<script>", "Yalnızca harf"),
         ("email", "sukru@", "Geçerli bir e-posta adresi girin"),

@@ -101,7 +101,7 @@ def test_oversized_upload_is_refused(client, auth_request):
 def test_missing_file_is_refused(client, auth_request):
     response = client.post(link(auth_request), {})
     assert response.status_code == 400
-    assert "Bu alan zorunludur." in response.content.decode()
+    assert "Bu alanı doldurunuz." in response.content.decode()
 
 
 def test_link_is_single_use(client, auth_request):

@@ -275,7 +275,7 @@ def test_amount_mismatch_can_be_rejected_from_the_same_form(desk, bank_account):
         ("bank_account", "999999", "Geçerli bir seçenek seçin"),
         ("value_date", "2999-01-01", "ileri bir tarih olamaz"),
         ("value_date", "31.02.2026", "Geçerli bir tarih"),
-        ("bank_reference", "", "Bu alan zorunludur"),
+        ("bank_reference", "", "Bu alanı doldurunuz"),
     ],
 )
 def test_tampered_or_bad_confirm_input_changes_nothing(desk, bank_account, field, value, message):
@@ -314,7 +314,7 @@ def test_reject_form_needs_a_reason_and_sends_the_order_back(
     order = OrderFactory(status=S.AWAITING_TRANSFER)
     response = desk.post(_url("reject", order), {"reason": "   "})
     assert response.status_code == 200
-    assert "Bu alan zorunludur" in response.content.decode()
+    assert "Bu alanı doldurunuz" in response.content.decode()
     assert not BankTransfer.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
