@@ -2,11 +2,18 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render ``template_name`` to PDF bytes. Fonts: DejaVu (full Turkish coverage)."""
+    """Render ``template_name`` to PDF bytes. Fonts: DejaVu (full Turkish coverage).
+
+    Documents of record (contracts, receipts, the signed authorization form) are issued in the
+    portal's official language, like the e-mails they travel with, whatever language the page
+    that triggered them was in.
+    """
     from weasyprint import HTML  # imported lazily: it loads Pango at import time
 
-    html = render_to_string(template_name, context)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

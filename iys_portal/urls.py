@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
 
-admin.site.site_header = "İYS Portal — Yönetim"
-admin.site.site_title = "İYS Portal"
-admin.site.index_title = "Yönetim paneli"
+admin.site.site_header = _("İYS Portal — Yönetim")
+admin.site.site_title = _("İYS Portal")
+admin.site.index_title = _("Yönetim paneli")
 
 urlpatterns = [
     path("", views.home, name="home"),

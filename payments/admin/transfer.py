@@ -272,7 +272,10 @@ def _csv_cell(value) -> str:
 
 
 def _csv_amount(value) -> str:
-    return format_try(value, symbol=False).replace(".", "") if value is not None else ""
+    """23055,00: the export is for Turkish spreadsheets (';' columns, decimal comma)."""
+    if value is None:
+        return ""
+    return format_try(value, symbol=False, language="tr", grouping=False)
 
 
 @admin.register(TransferOrder)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -133,11 +134,16 @@ AMOUNT_PATTERN = re.compile(r"\d{1,10}(\.\d{1,2})?")
 
 
 def parse_amount(value: str | Decimal) -> Decimal:
-    """'23.055,00', '23055,00', '23055.00', '23 055' → Decimal('23055.00') (Turkish or plain)."""
+    """'23.055,00', '23055,00', '23055.00', '23 055' → Decimal('23055.00') (Turkish or plain).
+
+    In English the comma groups thousands: '23,055.00' → Decimal('23055.00').
+    """
     if isinstance(value, Decimal):
         return money(value)
     text = "".join(str(value).split()).replace("₺", "").replace("TL", "")
-    if "," in text:
+    if get_format("DECIMAL_SEPARATOR") == ".":
+        text = text.replace(",", "")
+    elif "," in text:
         text = text.replace(".", "").replace(",", ".")
     elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rsplit(".", 1)[1]) == 3):
         text = text.replace(".", "")  # dots as thousands separators: 23.055 or 1.234.567
