@@ -148,7 +148,7 @@ class GrantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("kanallar"))
     def channel_list(self, obj):
-        return ", ".join(obj.channels)
+        return ", ".join(obj.channel_labels)
 
     def has_add_permission(self, request):
         return False

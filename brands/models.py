@@ -193,6 +193,11 @@ class Grant(models.Model):
     def channels(self) -> list[str]:
         return [c.value for c in Channel if getattr(self, CHANNEL_FIELDS[c.value])]
 
+    @property
+    def channel_labels(self) -> list[str]:
+        """The channels in the reader's language (MESAJ reads MESSAGE in English)."""
+        return [str(Channel(value).label) for value in self.channels]
+
     def covers(self, channel: str) -> bool:
         return bool(getattr(self, CHANNEL_FIELDS[str(channel)]))
 

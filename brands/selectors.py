@@ -67,6 +67,10 @@ class BrandOverview:
     rows: list[BrandRow]
     channels: list[str]
 
+    @property
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(value).label) for value in self.channels]
+
 
 def brand_overview(
     *, service_provider: ServiceProvider, at: datetime | None = None

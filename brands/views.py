@@ -109,7 +109,7 @@ def _grant_page(request, brand_id: int, *, form_class, service, template: str):
                     % {
                         "integrator": grant.integrator.title,
                         "brand": brand.name,
-                        "channels": ", ".join(grant.channels),
+                        "channels": ", ".join(grant.channel_labels),
                     },
                 )
                 return redirect("brands:index")
