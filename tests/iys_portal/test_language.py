@@ -279,3 +279,19 @@ def test_money_and_counts_follow_the_language(language, money, count, negative):
 def test_amounts_are_read_the_way_the_language_writes_them(language, typed, amount):
     with translation.override(language):
         assert parse_amount(typed) == Decimal(amount)
+
+
+def test_documents_of_record_are_issued_in_turkish_from_an_english_page():
+    """PDFs travel with Turkish e-mails and are kept as records: the page's language (English
+    here) does not leak into them."""
+    import io
+
+    from pypdf import PdfReader
+
+    from iys_portal.pdf import render_pdf
+
+    with translation.override("en"):
+        pdf = render_pdf("500.html", {})
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Beklenmeyen bir hata oluştu" in text
+    assert "An unexpected error occurred" not in text
