@@ -3,6 +3,9 @@ reject (R7), and the e-mails about a waiting transfer (instructions, reminder, o
 
 Lock order everywhere: the order row first (``select_for_update``), then our own rows, so two
 clerks, two tabs or a double click serialize on the order and the second one changes nothing.
+A confirmation also locks the bank account the money arrived on: two clerks confirming two
+different orders with the same bank reference serialize there, and the second one is told the
+reference is used (instead of hitting the database constraint).
 Expiry of unpaid transfer orders belongs to ``packages.services.orders_expire_overdue``.
 """
 
@@ -192,7 +195,8 @@ def bank_transfer_confirm(
             raise ApplicationError(_("Valör tarihi ileri bir tarih olamaz."), code="value_date")
         if not bank_reference:
             raise ApplicationError(_("Banka referansını giriniz."), code="reference")
-        bank_account = BankAccount.objects.filter(pk=bank_account_id).first()
+        # The account row lock makes the reference check and the insert below one step.
+        bank_account = BankAccount.objects.select_for_update().filter(pk=bank_account_id).first()
         if bank_account is None:
             raise ApplicationError(_("Paranın geldiği hesabı seçiniz."), code="bank_account")
         used = (
