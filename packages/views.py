@@ -146,6 +146,9 @@ def purchase(request):
             sized = "phone_count" in request.GET or "email_count" in request.GET
     if not sizing_form.is_bound:
         sizing_form = SizingForm(sizing_form.initial)
+    if not sizing_form.is_valid():
+        # A count that cannot be read is not a count of 0: only the error is shown.
+        sized = False
     phone_count, email_count = sizing_form.counts()
     context = _catalog_context(
         request, phone_count=phone_count, email_count=email_count, chosen=chosen, sized=sized
