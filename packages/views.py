@@ -11,7 +11,7 @@ from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import selectors, services
+from . import order_rules, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -204,7 +204,7 @@ def quote_request(request):
 def contract(request, code: str):
     """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
     order = _order_or_404(request, code)
-    if order.status == Order.Status.CONTRACT_ACCEPTED and order.is_free:
+    if order_rules.order_can_complete_free(order):
         return _complete_free(request, order)
     if order.status != Order.Status.DRAFT:
         # Later steps, a second click or a replayed form: the first one already did the work.
