@@ -132,8 +132,4 @@ def order_can_expire(order: Order) -> bool:
 
 def order_can_complete_free(order: Order) -> bool:
     """A free order whose contract is accepted: «Tamamla» activates it without payment."""
-    return (
-        order.total_amount == 0
-        and not order_is_paid(order)
-        and can_move(order.status, S.ACTIVE)
-    )
+    return order.total_amount == 0 and not order_is_paid(order) and can_move(order.status, S.ACTIVE)
