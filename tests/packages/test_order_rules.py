@@ -182,3 +182,34 @@ def test_packages_never_imports_payments():
                 else []
             )
             assert not any(n.split(".")[0] == "payments" for n in names), path
+
+
+# Paket Yönetimi's buttons ------------------------------------------------------------------
+
+
+def _buttons(client, order) -> tuple[bool, bool]:
+    from django.urls import reverse
+
+    html = client.get(reverse("packages:manage")).content.decode()
+    row = html[html.index(f'data-testid="order-{order.code}"') :]
+    row = row[: row.index("</tr>")]
+    return (
+        reverse("payments:step", kwargs={"code": order.code}) in row,
+        reverse("packages:cancel", kwargs={"code": order.code}) in row,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", sorted(Order.IN_PROGRESS))
+def test_manage_offers_pay_and_cancel_as_the_rules_say(provider_client, provider, status):
+    order = OrderFactory(service_provider=provider, status=status)
+    pay, cancel = _buttons(provider_client, order)
+    assert pay is order_rules.order_is_payable(order)
+    assert cancel is order_rules.order_can_cancel(order)
+
+
+@pytest.mark.django_db
+def test_manage_follows_a_changed_map(provider_client, provider, monkeypatch):
+    monkeypatch.setitem(order_rules.TRANSITIONS, S.PAID, frozenset({S.ACTIVE, S.CANCELLED}))
+    order = OrderFactory(service_provider=provider, status=S.PAID)
+    assert _buttons(provider_client, order) == (False, True)
