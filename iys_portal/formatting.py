@@ -1,13 +1,17 @@
-"""Display formats for money and counts in the active language (Decimal in, text out).
+"""Display formats for money and counts in the active language (Decimal in, text out), and the
+reading of counts typed the Turkish way.
 
 Turkish: 1.234,56 ₺ and 200.000; English: ₺1,234.56 and 200,000. The separators come from
 Django's format modules for the language, so the whole page agrees with Django's own number
 formatting.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import formats, numberformat, translation
+from django.utils.translation import gettext as _
 
 TWO_PLACES = Decimal("0.01")
 SYMBOL = "₺"
@@ -61,6 +65,48 @@ def format_count(value: int | None, *, language: str | None = None) -> str:
     if value is None:
         return ""
     return _number(int(value), places=None, language=_language(language), grouping=True)
+
+
+# Separators a Turkish user types between thousands: dot, space, no-break space, narrow no-break
+# space (what some keyboards and copied spreadsheets give), thin space.
+_THOUSANDS = ".\u0020\u00a0\u202f\u2009"
+_PLAIN_COUNT = re.compile(r"[0-9]+")
+# One separator kind throughout, groups of exactly three after the first: 1.500.000, 150 000.
+_GROUPED_COUNT = re.compile(rf"[1-9][0-9]{{0,2}}([{_THOUSANDS}])[0-9]{{3}}(?:\1[0-9]{{3}})*")
+
+
+def parse_count(text: str | int | None, *, max_value: int) -> int | None:
+    """'150.000', '150 000' (also with a no-break space) or '150000' → 150000; '' → None.
+
+    Anything else (decimals, '150,000', letters, negative numbers, more than ``max_value``)
+    raises ValidationError with a Turkish message; nothing is guessed.
+    """
+    if text is None:
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    else:
+        compact = str(text).strip()
+        if not compact:
+            return None
+        if compact.startswith("-") and len(compact) > 1 and compact[1:].strip()[:1].isdigit():
+            raise ValidationError(_("Sayı negatif olamaz."), code="min_value")
+        if not (_PLAIN_COUNT.fullmatch(compact) or _GROUPED_COUNT.fullmatch(compact)):
+            raise ValidationError(
+                _("Sayıyı küsuratsız olarak 150.000, 150 000 ya da 150000 biçiminde giriniz."),
+                code="invalid",
+            )
+        digits = re.sub(f"[{_THOUSANDS}]", "", compact).lstrip("0") or "0"
+        # Longer than the limit: too large, decided before int() (which refuses huge texts).
+        value = int(digits) if len(digits) <= len(str(max_value)) else max_value + 1
+    if value < 0:
+        raise ValidationError(_("Sayı negatif olamaz."), code="min_value")
+    if value > max_value:
+        raise ValidationError(
+            _("En fazla %(max)s girebilirsiniz.") % {"max": format_count(max_value)},
+            code="max_value",
+        )
+    return value
 
 
 def group_iban(iban: str) -> str:

@@ -7,25 +7,38 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_tr_phone
+from iys_portal.formatting import format_count, parse_count
 
 MAX_COUNT = 1_000_000_000
 
 
+class CountField(forms.Field):
+    """A count typed the Turkish way («150.000», «150 000») or plain («150000»); shown back
+    with separators. A text input: a number input would read «150.000» as 150."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, max_value: int = MAX_COUNT, **kwargs):
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return parse_count(value, max_value=self.max_value)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_count(value)
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+        return attrs
+
+
 class SizingForm(forms.Form):
-    phone_count = forms.IntegerField(
-        label=_("Onaylı telefon numarası sayısı"),
-        min_value=0,
-        max_value=MAX_COUNT,
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
-    )
-    email_count = forms.IntegerField(
-        label=_("Onaylı e-posta adresi sayısı"),
-        min_value=0,
-        max_value=MAX_COUNT,
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
-    )
+    phone_count = CountField(label=_("Onaylı telefon numarası sayısı"), required=False)
+    email_count = CountField(label=_("Onaylı e-posta adresi sayısı"), required=False)
 
     def counts(self) -> tuple[int, int]:
         data = self.cleaned_data if self.is_valid() else {}

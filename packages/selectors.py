@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import ServiceProvider
 from iys_portal.formatting import money
 
+from . import order_rules
 from .models import (
     ContractAcceptance,
     ContractVersion,
@@ -241,16 +242,11 @@ STEP_CLOSED = "closed"
 def order_checkout_step(*, order: Order) -> str:
     """Where an order stands in the checkout: the page a step URL must send the browser to if
     it is not the one asked for (a step cannot be skipped by editing the URL)."""
-    if order.status == Order.Status.DRAFT:
+    if order.status == Order.Status.DRAFT or order_rules.order_can_complete_free(order):
         return STEP_CONTRACT
-    if order.status in (
-        Order.Status.CONTRACT_ACCEPTED,
-        Order.Status.AWAITING_PAYMENT,
-        Order.Status.AWAITING_TRANSFER,
-        Order.Status.FAILED,
-    ):
-        return STEP_CONTRACT if order.is_free else STEP_PAYMENT
-    if order.status in (Order.Status.PAID, Order.Status.ACTIVE):
+    if order_rules.order_is_payable(order):
+        return STEP_PAYMENT
+    if order_rules.order_is_paid(order):
         return STEP_DONE
     return STEP_CLOSED
 

@@ -18,6 +18,7 @@ from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_count, money
 
 from . import order_codes
+from . import order_rules as rules
 from .models import (
     ContractAcceptance,
     Order,
@@ -41,22 +42,9 @@ from .selectors import (
 )
 
 S = Order.Status
-
-# The order state pipeline: every legal move, and nothing else (R4).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.CONTRACT_ACCEPTED, S.CANCELLED, S.EXPIRED}),
-    S.CONTRACT_ACCEPTED: frozenset(
-        {S.AWAITING_PAYMENT, S.AWAITING_TRANSFER, S.ACTIVE, S.CANCELLED, S.EXPIRED}
-    ),
-    S.AWAITING_PAYMENT: frozenset({S.AWAITING_TRANSFER, S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED}),
-    S.AWAITING_TRANSFER: frozenset({S.AWAITING_PAYMENT, S.PAID, S.CANCELLED, S.EXPIRED}),
-    S.FAILED: frozenset({S.AWAITING_PAYMENT, S.AWAITING_TRANSFER, S.PAID, S.CANCELLED, S.EXPIRED}),
-    # Money that arrives after the deadline is still money: accounting may confirm it.
-    S.EXPIRED: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.ACTIVE}),
-    S.ACTIVE: frozenset(),
-    S.CANCELLED: frozenset(),
-}
+# The pipeline lives in ``order_rules`` with the questions derived from it; re-exported here
+# because ``order_transition`` below is the one function that enforces it.
+TRANSITIONS = rules.TRANSITIONS
 
 REMINDER_DAYS = (30, 7, 1)
 SUBSCRIPTION_PERIOD = relativedelta(years=1)
@@ -88,7 +76,7 @@ def order_transition(
     with transaction.atomic():
         order = _locked_order(order_id)
         from_status = order.status
-        if to_status not in TRANSITIONS.get(from_status, ()):
+        if not rules.can_move(from_status, to_status):
             raise IllegalTransition(
                 _("Sipariş «%(from)s» durumundan «%(to)s» durumuna geçirilemez.")
                 % {"from": S(from_status).label, "to": S(to_status).label},
@@ -404,14 +392,12 @@ def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
         order = _locked_order(order_id)
         if order.status == S.ACTIVE:
             return order, False
-        if order.status != S.CONTRACT_ACCEPTED:
-            raise IllegalTransition(
-                _("Önce sözleşmeyi onaylayınız.")
-                if order.status == S.DRAFT
-                else _("Bu sipariş tamamlanamaz.")
-            )
+        if order.status == S.DRAFT:
+            raise IllegalTransition(_("Önce sözleşmeyi onaylayınız."))
         if order.total_amount != 0:
             raise ApplicationError(_("Bu sipariş ücretli; ödeme adımına geçiniz."), code="paid")
+        if not rules.order_can_complete_free(order):
+            raise IllegalTransition(_("Bu sipariş tamamlanamaz."))
         price = package_price(package=order.package)
         if not price.is_free and order.credit_amount < price.gross:
             raise ApplicationError(
@@ -434,25 +420,19 @@ def order_choose_payment_method(*, order_id: int, method: str, actor: User | Non
     """Ödeme Adımı: card → awaiting_payment, transfer → awaiting_transfer with a deadline
     (BANK_TRANSFER_EXPIRY_DAYS). Switching while waiting is allowed; choosing the current
     method again changes nothing."""
-    target = {
-        Order.PaymentMethod.CARD: S.AWAITING_PAYMENT,
-        Order.PaymentMethod.TRANSFER: S.AWAITING_TRANSFER,
-    }.get(method)
+    target = rules.WAITING_STATUS.get(method)
     if target is None:
         raise ApplicationError(_("Geçerli bir ödeme yöntemi seçiniz."), code="invalid_method")
     with transaction.atomic():
         order = _locked_order(order_id)
         if order.status == target:
             return order
-        allowed_from = (S.CONTRACT_ACCEPTED, S.AWAITING_PAYMENT, S.AWAITING_TRANSFER, S.FAILED)
-        if order.status not in allowed_from:
-            raise IllegalTransition(
-                _("Önce sözleşmeyi onaylayınız.")
-                if order.status == S.DRAFT
-                else _("Bu sipariş için ödeme yöntemi değiştirilemez.")
-            )
+        if order.status == S.DRAFT:
+            raise IllegalTransition(_("Önce sözleşmeyi onaylayınız."))
         if order.total_amount <= 0:
             raise ApplicationError(_("Ücretsiz siparişte ödeme yapılmaz."), code="free")
+        if not rules.order_can_wait_for(order, method):
+            raise IllegalTransition(_("Bu sipariş için ödeme yöntemi değiştirilemez."))
         changes: dict = {"payment_method": method}
         if target == S.AWAITING_TRANSFER:
             changes["payment_due_at"] = timezone.now() + timedelta(
@@ -478,7 +458,7 @@ def order_mark_paid(*, order_id: int, actor: User | None, note: str = "") -> tup
     """
     with transaction.atomic():
         order = _locked_order(order_id)
-        if order.status in (S.PAID, S.ACTIVE):
+        if rules.order_is_paid(order):
             return order, False
         if order.status == S.CANCELLED:
             raise ApplicationError(
@@ -518,13 +498,32 @@ def order_fail(*, order_id: int, actor: User | None, note: str = "") -> Order:
         )
 
 
+def order_reopen_for_payment(
+    *, order_id: int, actor: User | None, note: str = ""
+) -> tuple[Order, bool]:
+    """The awaited bank transfer was rejected: the order goes back to the payment step, where
+    the customer may pay again (card or transfer) or cancel. (order, True) when it moved;
+    (order, False) when it no longer waited for the transfer (already back, expired, paid …)."""
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        if not rules.order_can_reopen_for_payment(order):
+            return order, False
+        order = order_transition(
+            order_id=order.pk,
+            to_status=rules.WAITING_STATUS[Order.PaymentMethod.CARD],
+            actor=actor,
+            note=note or _("Ödeme adımına geri döndü."),
+        )
+        return order, True
+
+
 def order_cancel(*, order_id: int, actor: User | None, note: str = "") -> Order:
     """Cancel an unpaid order (idempotent). Paid and active orders cannot be cancelled."""
     with transaction.atomic():
         order = _locked_order(order_id)
         if order.status == S.CANCELLED:
             return order
-        if order.status in (S.PAID, S.ACTIVE):
+        if rules.order_is_paid(order):
             raise IllegalTransition(_("Ödenmiş sipariş iptal edilemez."), code="paid")
         return order_transition(
             order_id=order.pk, to_status=S.CANCELLED, actor=actor, note=note or _("İptal edildi.")
@@ -537,7 +536,7 @@ def order_expire(*, order_id: int, actor: User | None = None, note: str = "") ->
         order = _locked_order(order_id)
         if order.status == S.EXPIRED:
             return order
-        if order.status in (S.PAID, S.ACTIVE, S.CANCELLED):
+        if not rules.order_can_expire(order):
             raise IllegalTransition(
                 _("Bu sipariş «%(status)s» durumunda; süresi dolmuş sayılamaz.")
                 % {"status": order.get_status_display()}
@@ -724,6 +723,6 @@ def order_confirm_contract(
             ip_address=ip_address,
             user_agent=user_agent,
         )
-        if order.total_amount == 0 and order.status in (S.CONTRACT_ACCEPTED, S.ACTIVE):
+        if order.status == S.ACTIVE or rules.order_can_complete_free(order):
             return order_complete_free(order_id=order_id, actor=actor)
         return order, False

@@ -11,7 +11,7 @@ from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import selectors, services
+from . import order_rules, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -146,6 +146,9 @@ def purchase(request):
             sized = "phone_count" in request.GET or "email_count" in request.GET
     if not sizing_form.is_bound:
         sizing_form = SizingForm(sizing_form.initial)
+    if not sizing_form.is_valid():
+        # A count that cannot be read is not a count of 0: only the error is shown.
+        sized = False
     phone_count, email_count = sizing_form.counts()
     context = _catalog_context(
         request, phone_count=phone_count, email_count=email_count, chosen=chosen, sized=sized
@@ -201,7 +204,7 @@ def quote_request(request):
 def contract(request, code: str):
     """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
     order = _order_or_404(request, code)
-    if order.status == Order.Status.CONTRACT_ACCEPTED and order.is_free:
+    if order_rules.order_can_complete_free(order):
         return _complete_free(request, order)
     if order.status != Order.Status.DRAFT:
         # Later steps, a second click or a replayed form: the first one already did the work.

@@ -31,6 +31,7 @@ from iys_portal.emails import send_templated_email
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
 from iys_portal.pdf import render_pdf
+from packages import order_rules
 from packages.models import Order
 from packages.services import order_choose_payment_method, order_fail, order_mark_paid
 
@@ -54,8 +55,6 @@ from ..models import Payment, PaymentEvent
 logger = logging.getLogger(__name__)
 
 S = Order.Status
-# Orders that may be paid by card on the payment step.
-PAYABLE_STATUSES = (S.CONTRACT_ACCEPTED, S.AWAITING_PAYMENT, S.AWAITING_TRANSFER, S.FAILED)
 CALLBACK_FIELDS = ("status", "paymentId", "conversationId", "conversationData", "mdStatus")
 # A payment still in flight after this long is asked about (reconciliation).
 RECONCILE_AFTER = timedelta(minutes=10)
@@ -89,16 +88,16 @@ def _locked_payment(payment_id: int) -> Payment:
 
 
 def _ensure_payable(order: Order) -> None:
-    if order.status in (S.PAID, S.ACTIVE):
+    if order_rules.order_is_paid(order):
         raise ApplicationError(_("Bu siparişin ödemesi zaten alınmış."), code="already_paid")
-    if order.status not in PAYABLE_STATUSES:
+    if order.total_amount <= 0:
+        raise ApplicationError(_("Ücretsiz siparişte ödeme yapılmaz."), code="free")
+    if not order_rules.order_can_wait_for(order, Order.PaymentMethod.CARD):
         raise ApplicationError(
             _("Bu sipariş «%(status)s» durumunda; kartla ödenemez.")
             % {"status": order.get_status_display()},
             code="not_payable",
         )
-    if order.total_amount <= 0:
-        raise ApplicationError(_("Ücretsiz siparişte ödeme yapılmaz."), code="free")
 
 
 # Installments ------------------------------------------------------------------------------

@@ -3,6 +3,9 @@ reject (R7), and the e-mails about a waiting transfer (instructions, reminder, o
 
 Lock order everywhere: the order row first (``select_for_update``), then our own rows, so two
 clerks, two tabs or a double click serialize on the order and the second one changes nothing.
+A confirmation also locks the bank account the money arrived on: two clerks confirming two
+different orders with the same bank reference serialize there, and the second one is told the
+reference is used (instead of hitting the database constraint).
 Expiry of unpaid transfer orders belongs to ``packages.services.orders_expire_overdue``.
 """
 
@@ -22,11 +25,12 @@ from accounts.models import User
 from iys_portal.emails import send_templated_email
 from iys_portal.errors import ApplicationError, PermissionDeniedError
 from iys_portal.formatting import format_try, money
+from packages import order_rules
 from packages.models import Order
 from packages.services import (
     order_choose_payment_method,
     order_mark_paid,
-    order_transition,
+    order_reopen_for_payment,
 )
 
 from ..models import BankAccount, BankTransfer, TransferNotice
@@ -46,10 +50,6 @@ ACCOUNTING_PERMISSIONS = [
     "confirm_transferorder",
     "view_banktransfer",
 ]
-
-# Orders whose transfer accounting may still confirm: waiting, past the deadline (money that
-# arrives late is still money), or sent back to the payment step by an earlier rejection.
-CONFIRMABLE = (S.AWAITING_TRANSFER, S.EXPIRED, S.AWAITING_PAYMENT, S.FAILED)
 
 
 @transaction.atomic
@@ -185,7 +185,9 @@ def bank_transfer_confirm(
         existing = _confirmed_transfer(order)
         if existing is not None:
             return existing, False
-        if order.payment_method != TRANSFER or order.status not in CONFIRMABLE:
+        # Waiting, past the deadline (money that arrives late is still money), or sent back to
+        # the payment step by an earlier rejection: ``order_rules`` decides.
+        if not order_rules.order_can_confirm_transfer(order):
             raise ApplicationError(
                 _("%(code)s numaralı sipariş havale/EFT ödemesi beklemiyor (durum: %(status)s).")
                 % {"code": order.code, "status": order.get_status_display()},
@@ -198,7 +200,8 @@ def bank_transfer_confirm(
             raise ApplicationError(_("Valör tarihi ileri bir tarih olamaz."), code="value_date")
         if not bank_reference:
             raise ApplicationError(_("Banka referansını giriniz."), code="reference")
-        bank_account = BankAccount.objects.filter(pk=bank_account_id).first()
+        # The account row lock makes the reference check and the insert below one step.
+        bank_account = BankAccount.objects.select_for_update().filter(pk=bank_account_id).first()
         if bank_account is None:
             raise ApplicationError(_("Paranın geldiği hesabı seçiniz."), code="bank_account")
         used = (
@@ -283,7 +286,7 @@ def bank_transfer_reject(
                 % {"code": order.code},
                 code="already_confirmed",
             )
-        if order.payment_method == TRANSFER and order.status in (S.AWAITING_PAYMENT, S.FAILED):
+        if order_rules.order_transfer_sent_back(order):
             earlier = (
                 BankTransfer.objects.filter(order=order, outcome=BankTransfer.Outcome.REJECTED)
                 .select_related("decided_by")
@@ -291,7 +294,7 @@ def bank_transfer_reject(
             )
             if earlier is not None:
                 return earlier, False
-        if order.payment_method != TRANSFER or order.status not in (S.AWAITING_TRANSFER, S.EXPIRED):
+        if not order_rules.order_can_reject_transfer(order):
             raise ApplicationError(
                 _("%(code)s numaralı sipariş havale/EFT ödemesi beklemiyor (durum: %(status)s).")
                 % {"code": order.code, "status": order.get_status_display()},
@@ -315,13 +318,11 @@ def bank_transfer_reject(
             decided_by=actor,
             decided_at=timezone.now(),
         )
-        if order.status == S.AWAITING_TRANSFER:
-            order_transition(
-                order_id=order.pk,
-                to_status=S.AWAITING_PAYMENT,
-                actor=actor,
-                note=_("Havale/EFT reddedildi: %(reason)s") % {"reason": reason},
-            )
+        order_reopen_for_payment(
+            order_id=order.pk,
+            actor=actor,
+            note=_("Havale/EFT reddedildi: %(reason)s") % {"reason": reason},
+        )
         notice = _record_notice(
             order=order,
             kind=TransferNotice.Kind.REJECTED,

@@ -23,6 +23,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
+from packages import order_rules
 from packages.models import Order
 from packages.selectors import order_get_for_provider
 
@@ -45,16 +46,15 @@ def _order_or_404(request, code: str) -> Order:
 
 def _not_payable_redirect(request, order: Order):
     """None when the order may be paid now; otherwise where to send the user, with why."""
-    S = Order.Status
-    if order.status in (S.PAID, S.ACTIVE):
+    if order_rules.order_is_paid(order):
         if card_payment_succeeded_for(order=order):
             return redirect("payments:confirm", code=order.code)
         messages.info(request, _("Bu siparişin ödemesi alınmış."))
         return redirect("packages:manage")
-    if order.status == S.DRAFT:
+    if order.status == Order.Status.DRAFT:
         messages.warning(request, _("Ödemeden önce sözleşmeyi onaylayınız."))
         return redirect("packages:contract", code=order.code)
-    if order.status not in services.PAYABLE_STATUSES or order.total_amount <= 0:
+    if not order_rules.order_can_wait_for(order, Order.PaymentMethod.CARD):
         messages.error(
             request,
             _("%(code)s kodlu sipariş «%(status)s» durumunda; ödeme alınamaz.")

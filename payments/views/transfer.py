@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
+from packages import order_rules
 from packages.models import Order
 from packages.services import order_choose_payment_method
 
@@ -39,7 +40,7 @@ def transfer_choose(request, code: str):
         return redirect("payments:transfer_instructions", code=order.code)
     if order.status == S.AWAITING_TRANSFER:
         return redirect("payments:transfer_instructions", code=order.code)
-    if order.status not in (S.CONTRACT_ACCEPTED, S.AWAITING_PAYMENT, S.FAILED):
+    if not order_rules.order_can_wait_for(order, Order.PaymentMethod.TRANSFER):
         return redirect("payments:step", code=order.code)
     return render(
         request,
@@ -56,7 +57,7 @@ def transfer_instructions(request, code: str):
     may read it too (they often make the transfer); choosing and switching is the authorized
     person's, like the rest of the purchase."""
     order = _order(request, code)
-    if order.status in (S.PAID, S.ACTIVE):
+    if order_rules.order_is_paid(order):
         messages.success(request, _("Bu siparişin ödemesi alındı; paketiniz etkin."))
         return redirect("packages:manage")
     if order.status != S.AWAITING_TRANSFER:

@@ -62,9 +62,9 @@ def test_free_package_journey(page, settings, tmp_path):
     expect(page.get_by_test_id("total")).to_have_text("Ücretsiz")
     code = page.get_by_test_id("order-code").inner_text()
 
-    # «Geri» keeps the choices; choosing again comes back to the same order.
+    # «Geri» keeps the choices (shown the Turkish way); choosing again: the same order.
     page.get_by_role("link", name="Geri").click()
-    expect(page.get_by_label("Onaylı e-posta adresi sayısı")).to_have_value("20000")
+    expect(page.get_by_label("Onaylı e-posta adresi sayısı")).to_have_value("20.000")
     page.get_by_test_id("package-ileti-25").get_by_role("button").click()
     expect(page.get_by_test_id("order-code")).to_have_text(code)
 

@@ -53,6 +53,56 @@ def test_sizing_helper_answers_htmx_with_the_catalog_fragment(provider_client, p
     assert "Teklif İste" in html
 
 
+@pytest.mark.parametrize("typed", ["150.000", "150 000", "150\u00a0000", "150000"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_sizing_helper_reads_turkish_thousands(provider_client, packages, typed, htmx):
+    """Issue 11 point 10: «150.000» was read as 150 and İLETİ-5 recommended."""
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = provider_client.get(PURCHASE, {"phone_count": typed, "email_count": ""}, **headers)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["sizing"].address_count == 150_000
+    assert response.context["sizing"].package == packages["ileti-150"]
+    assert "Telefon (150.000)" in html and "Adres sayınız: 150.000" in html
+    # What travels on to «Seç» is the number itself.
+    assert 'name="phone_count" value="150000"' in html
+
+
+def test_sizing_helper_keeps_what_was_typed_in_the_fields(provider_client, packages):
+    html = provider_client.get(PURCHASE, {"phone_count": "1.500", "email_count": "2500"}).content
+    html = html.decode()
+    assert 'name="phone_count" value="1.500"' in html
+    assert 'name="email_count" value="2500"' in html
+    assert 'inputmode="numeric"' in html and 'type="number"' not in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("2.000.000.000", "En fazla 1.000.000.000 girebilirsiniz."),
+        ("150,5", "Sayıyı küsuratsız olarak 150.000, 150 000 ya da 150000 biçiminde giriniz."),
+        ("çok", "Sayıyı küsuratsız olarak 150.000, 150 000 ya da 150000 biçiminde giriniz."),
+        ("-5", "Sayı negatif olamaz."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_sizing_helper_shows_only_the_error_for_a_bad_count(
+    provider_client, packages, typed, error, htmx
+):
+    """Not «Adres sayınız: 0 … İLETİ-5» next to the error (full page), nor İLETİ-5 without
+    any error (htmx)."""
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = provider_client.get(PURCHASE, {"phone_count": typed, "email_count": "10"}, **headers)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error in html
+    assert 'id="id_phone_count_errors"' in html
+    assert "Adres sayınız:" not in html and 'data-testid="sizing-result"' not in html
+    assert not [r for r in response.context["rows"] if r["recommended"]]
+    if htmx:
+        assert 'hx-swap-oob="innerHTML"' in html and "<html" not in html
+
+
 def test_free_journey_in_the_client(provider_client, packages, promotion, contract):
     response = choose(provider_client, packages["ileti-25"], phones=12000, emails=9000)
     order = Order.objects.get(service_provider__memberships__user=response.wsgi_request.user)
@@ -220,8 +270,8 @@ def test_back_keeps_the_choices(provider_client, packages, contract):
     choose(provider_client, packages["ileti-75"], phones=60000, emails=70000)
     order = Order.objects.get()
     response = provider_client.get(PURCHASE, {"siparis": order.code})
-    assert response.context["form"]["phone_count"].value() in (60000, "60000")
-    assert response.context["form"]["email_count"].value() in (70000, "70000")
+    assert response.context["form"]["phone_count"].value() == "60.000"
+    assert response.context["form"]["email_count"].value() == "70.000"
     chosen = [r["package"].code for r in response.context["rows"] if r["chosen"]]
     assert chosen == ["ileti-75"]
     # Choosing again updates the same draft instead of making a second order.

@@ -111,3 +111,51 @@ def test_double_click_on_onayla_records_one_deadline_and_one_email():
     assert len({o.payment_due_at for o, _changed in results}) == 1
     assert TransferNotice.objects.filter(order=order).count() == 1
     assert OrderTransition.objects.filter(order=order, to_status=S.AWAITING_TRANSFER).count() == 1
+
+
+def _slow_transfer_insert(delay: float):
+    """A database hook for one thread: the INSERT of a bank transfer waits ``delay`` seconds
+    first, as a busy server would, so the other clerk's check runs inside that window."""
+    import time
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith('INSERT INTO "PAYMENTS_BANKTRANSFER"'):
+            time.sleep(delay)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_same_reference_on_two_orders_at_once_gives_the_loser_the_form_error():
+    """Issue 11 point 6: two clerks, two orders, one bank reference, the same moment. The
+    loser used to get a 500 (UniqueViolation banktransfer_reference_used_once_per_account);
+    it must get the error the sequential case shows, and nothing of it must be saved."""
+    first_order = OrderFactory(status=S.AWAITING_TRANSFER)
+    second_order = OrderFactory(status=S.AWAITING_TRANSFER)
+    account = BankAccountFactory()
+    clerk_a, clerk_b = make_staff("Muhasebe"), make_staff("Muhasebe")
+
+    def slowly(call):
+        def run():
+            with connection.execute_wrapper(_slow_transfer_insert(0.5)):
+                return call()
+
+        return run
+
+    results = _in_parallel(
+        slowly(_confirm(first_order, clerk_a, account, "EFT-2024-001")),
+        slowly(_confirm(second_order, clerk_b, account, "EFT-2024-001")),
+    )
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    error = errors[0]
+    assert getattr(error, "code", None) == "reference_used", repr(error)
+    winner_transfer, changed = next(r for r in results if not isinstance(r, Exception))
+    assert changed is True
+    assert winner_transfer.order.code in str(error.message)
+    assert BankTransfer.objects.filter(bank_reference="EFT-2024-001").count() == 1
+    loser_order = second_order if winner_transfer.order_id == first_order.pk else first_order
+    loser_order.refresh_from_db()
+    assert loser_order.status == S.AWAITING_TRANSFER
+    assert not Subscription.objects.filter(order=loser_order).exists()
