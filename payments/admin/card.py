@@ -25,7 +25,11 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "gerekiyor":
-            return queryset.filter(attention_since__isnull=False, resolved_at__isnull=True)
+            return queryset.filter(
+                attention_since__isnull=False,
+                resolved_at__isnull=True,
+                status__in=Payment.UNSETTLED,
+            )
         if self.value() == "sonuclandi":
             return queryset.filter(resolved_at__isnull=False)
         return queryset

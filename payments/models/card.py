@@ -136,7 +136,13 @@ class Payment(models.Model):
 
     @property
     def needs_attention(self) -> bool:
-        return self.attention_since is not None and self.resolved_at is None
+        """On the «İnceleme gerekiyor» list: flagged, not yet settled by a verified answer or
+        a person."""
+        return (
+            self.attention_since is not None
+            and self.resolved_at is None
+            and self.status in self.UNSETTLED
+        )
 
 
 class PaymentEvent(models.Model):

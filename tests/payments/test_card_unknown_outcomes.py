@@ -196,6 +196,27 @@ def test_after_the_limit_a_person_settles_it_from_the_admin(
 
 
 @pytest.mark.django_db
+def test_staff_may_ask_again_and_a_verified_answer_takes_it_off_the_list(
+    provider_client, order, use_iyzico_tls_double, staff_client
+):
+    double = use_iyzico_tls_double
+    payment = charged_without_answer(provider_client, order, double)
+    double.fail_on[DETAIL] = "1"
+    payments_reconcile(now=timezone.now() + timedelta(hours=25))
+    payment.refresh_from_db()
+    assert payment.needs_attention
+
+    url = reverse("admin:payments_payment_changelist")
+    staff_client.post(url, {"action": "ask_again", "_selected_action": [payment.pk]})
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert not payment.needs_attention
+    change = reverse("admin:payments_payment_change", args=[payment.pk])
+    assert change not in staff_client.get(url, {"inceleme": "gerekiyor"}).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_person_cannot_settle_what_is_not_on_the_list(order, authorized_user):
     from payments.gateways.fake import FakeGateway
 
