@@ -194,6 +194,9 @@ IYZICO_API_KEY = env.str("IYZICO_API_KEY", default="")
 IYZICO_SECRET_KEY = env.str("IYZICO_SECRET_KEY", default="")
 IYZICO_BASE_URL = env.str("IYZICO_BASE_URL", default="sandbox-api.iyzipay.com")
 IYZICO_TIMEOUT_SECONDS = env.float("IYZICO_TIMEOUT_SECONDS", default=20.0)
+# A card payment with no verified answer from iyzico for this long goes on the admin's
+# «İnceleme gerekiyor» list (it is asked again with back-off until then).
+CARD_PAYMENT_ATTENTION_AFTER_HOURS = env.int("CARD_PAYMENT_ATTENTION_AFTER_HOURS", default=24)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

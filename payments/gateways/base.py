@@ -38,27 +38,36 @@ class ResponseTampered(GatewayError):
     """A response whose signature, amount, currency or basket does not match: never trusted."""
 
 
-def unavailable(code: str = "unavailable") -> GatewayUnavailable:
+def unavailable(code: str = "unavailable", *, error_code: str = "") -> GatewayUnavailable:
     return GatewayUnavailable(
         _("Ödeme hizmetine şu anda ulaşılamıyor. Lütfen biraz sonra yeniden deneyiniz."),
         code=code,
+        extra={"error_code": error_code} if error_code else None,
     )
 
 
-def timed_out() -> GatewayTimeout:
-    return GatewayTimeout(
-        _(
+def timed_out(*, charge_possible: bool) -> GatewayTimeout:
+    """``charge_possible``: the call was the charge itself (3-D Secure auth). Anywhere else
+    (installments, 3-D Secure start, reads) nothing can have been taken from the card."""
+    if charge_possible:
+        message = _(
             "Ödeme hizmeti zamanında yanıt vermedi. Kartınızdan çekim yapıldıysa ödemeniz "
             "birkaç dakika içinde otomatik olarak doğrulanacaktır."
-        ),
-        code="timeout",
-    )
+        )
+    else:
+        message = _(
+            "Ödeme hizmeti zamanında yanıt vermedi; kartınızdan çekim yapılmadı. "
+            "Lütfen yeniden deneyiniz."
+        )
+    return GatewayTimeout(message, code="timeout")
 
 
-def tampered(detail: str) -> ResponseTampered:
+def tampered(detail: str, *, code: str = "tampered") -> ResponseTampered:
+    """``code`` "unsigned": the signature is missing or wrong (we cannot know who answered);
+    "tampered": a signed answer that is not about what we asked (amount, basket, ids)."""
     return ResponseTampered(
         _("Ödeme yanıtı doğrulanamadı; işlem güvenlik nedeniyle durduruldu."),
-        code="tampered",
+        code=code,
         extra={"detail": detail},
     )
 

@@ -28,6 +28,10 @@ ERROR_MESSAGES = {
 # Authentication and request-format errors: our fault, never the card holder's.
 CONFIGURATION_ERRORS = {"1000", "1001"}
 
+# Answers that say nothing about the card: iyzico's own system error, and the bank not
+# answering iyzico in time (the bank may have charged). Unknown, never a decline.
+UNKNOWN_OUTCOME_ERRORS = {"1", "10219"}
+
 
 def error_message(code: str) -> str:
     message = ERROR_MESSAGES.get(str(code))

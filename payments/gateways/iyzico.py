@@ -46,7 +46,7 @@ from .base import (
     timed_out,
     unavailable,
 )
-from .codes import CONFIGURATION_ERRORS, error_message
+from .codes import CONFIGURATION_ERRORS, UNKNOWN_OUTCOME_ERRORS, error_message
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +121,10 @@ class IyzicoGateway(PaymentGateway):
         return resource
 
     @sensitive_variables("request")
-    def _call(self, resource_class, method: str, request: dict) -> dict:
-        """One SDK call → the decoded JSON body (raises GatewayUnavailable/Timeout)."""
+    def _call(self, resource_class, method: str, request: dict, *, charge: bool = False) -> dict:
+        """One SDK call → the decoded JSON body (raises GatewayUnavailable/Timeout).
+        ``charge``: this call takes money (3-D Secure auth), which words a timeout differently.
+        An HTTP 5xx or an iyzico system error is no answer about the card: unavailable."""
         resource = self._resource(resource_class)
         operation = resource_class.__name__
         # Exceptions are re-raised ``from None``: the SDK's frames hold the request body (the
@@ -134,7 +136,7 @@ class IyzicoGateway(PaymentGateway):
             response.close()
         except TimeoutError:
             logger.warning("iyzico %s timed out", operation)
-            raise timed_out() from None
+            raise timed_out(charge_possible=charge) from None
         except (OSError, http.client.HTTPException) as exc:
             logger.warning("iyzico %s unreachable: %s", operation, type(exc).__name__)
             raise unavailable() from None
@@ -150,13 +152,15 @@ class IyzicoGateway(PaymentGateway):
             raise unavailable()
         if payload.get("status") != "success":
             code = str(payload.get("errorCode", ""))
-            logger.info("iyzico %s failure: errorCode=%s", operation, code)
+            logger.info("iyzico %s failure: HTTP %s errorCode=%s", operation, status, code)
             if code in CONFIGURATION_ERRORS:
                 logger.error("iyzico rejected our credentials or request: errorCode=%s", code)
                 raise unavailable("configuration")
-            if status >= 500 and not code:
-                raise unavailable()
+            if status >= 500 or code in UNKNOWN_OUTCOME_ERRORS:
+                raise unavailable("error_reply", error_code=code)
             raise PaymentDeclined(error_message(code), code="declined", extra={"error_code": code})
+        if status >= 500:
+            raise unavailable("http_error")
         return payload
 
     # -- checks ----------------------------------------------------------------------------
@@ -164,10 +168,10 @@ class IyzicoGateway(PaymentGateway):
     def _verify_signature(self, payload: dict, fields: list[str]) -> None:
         given = payload.get("signature")
         if not isinstance(given, str) or not given:
-            raise tampered("missing signature")
+            raise tampered("missing signature", code="unsigned")
         expected = signature(self.secret_key, [payload.get(f) for f in fields])
         if not hmac.compare_digest(expected, given):
-            raise tampered("signature mismatch")
+            raise tampered("signature mismatch", code="unsigned")
 
     def _verified_payment(self, payload: dict, expected: Expected) -> PaymentResult:
         self._verify_signature(
@@ -185,6 +189,7 @@ class IyzicoGateway(PaymentGateway):
         if wrong:
             raise tampered("mismatch: " + ",".join(wrong))
         state = payload.get("paymentStatus") or PaymentState.SUCCESS
+        error_code = str(payload.get("errorCode") or "") if state == PaymentState.FAILURE else ""
         return PaymentResult(
             payment_id=expected.payment_id,
             state=str(state),
@@ -196,6 +201,8 @@ class IyzicoGateway(PaymentGateway):
             last_four=str(payload.get("lastFourDigits") or "")[-4:],
             card_association=str(payload.get("cardAssociation") or ""),
             card_family=str(payload.get("cardFamily") or ""),
+            error_code=error_code,
+            error_message=error_message(error_code) if error_code else "",
         )
 
     # -- the interface ---------------------------------------------------------------------
@@ -313,10 +320,14 @@ class IyzicoGateway(PaymentGateway):
                 "paymentId": expected.payment_id,
                 "conversationData": conversation_data,
             },
+            charge=True,
         )
         return self._verified_payment(payload, expected)
 
     def retrieve(self, *, expected):
+        """Only a signed answer about this very payment says anything: an error reply (which
+        iyzico never signs), an HTTP error or no answer is unknown (GatewayUnavailable), never a
+        failure; a FAILURE is believed only with a valid signature and our amounts."""
         try:
             payload = self._call(
                 iyzipay.Payment,
@@ -328,28 +339,7 @@ class IyzicoGateway(PaymentGateway):
                 },
             )
         except PaymentDeclined as exc:
-            return PaymentResult(
-                payment_id=expected.payment_id,
-                state=PaymentState.FAILURE,
-                price=expected.price,
-                paid_price=expected.paid_price,
-                currency=expected.currency,
-                installment=1,
-                error_code=exc.extra.get("error_code", ""),
-                error_message=str(exc.message),
-            )
-        if payload.get("paymentStatus") not in (None, PaymentState.SUCCESS):
-            # Unfinished or failed payments carry no signed amounts yet.
-            if str(payload.get("paymentId")) != expected.payment_id:
-                raise tampered("paymentId")
-            return PaymentResult(
-                payment_id=expected.payment_id,
-                state=str(payload["paymentStatus"]),
-                price=expected.price,
-                paid_price=expected.paid_price,
-                currency=expected.currency,
-                installment=1,
-            )
+            raise unavailable("error_reply", error_code=exc.extra.get("error_code", "")) from None
         return self._verified_payment(payload, expected)
 
     def cancel(self, *, expected, ip):

@@ -24,8 +24,15 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Başarılı")
         FAILED = "failed", _("Başarısız")
         REFUNDED = "refunded", _("İade edildi")
+        # The charge's answer failed the signature or amount check: a person decides.
+        UNVERIFIED = "unverified", _("Doğrulanamadı")
 
+    # Reconciliation asks the gateway about these.
     IN_FLIGHT = (Status.PENDING_3DS, Status.COMPLETING)
+    # The card may have been charged and nobody knows yet: no new payment for the order.
+    UNRESOLVED = (Status.COMPLETING, Status.UNVERIFIED)
+    # Not settled: a person may settle these (after checking with iyzico).
+    UNSETTLED = (Status.PENDING_3DS, Status.COMPLETING, Status.UNVERIFIED)
 
     order = models.ForeignKey(
         "packages.Order",
@@ -70,6 +77,24 @@ class Payment(models.Model):
     completed_at = models.DateTimeField(_("tamamlanma"), null=True, blank=True)
     receipt_pdf = models.FileField(_("makbuz PDF"), upload_to="receipts/%Y/%m/", blank=True)
     receipt_sent_at = models.DateTimeField(_("makbuz gönderildi"), null=True, blank=True)
+    # Reconciliation: unknown answers are asked again with back-off (``next_reconcile_at``).
+    reconcile_attempts = models.PositiveIntegerField(_("sorgu sayısı"), default=0)
+    next_reconcile_at = models.DateTimeField(_("sonraki sorgu"), null=True, blank=True)
+    last_error = models.CharField(_("son hata"), max_length=300, blank=True)
+    # «İnceleme gerekiyor»: the outcome could not be established automatically.
+    attention_since = models.DateTimeField(
+        _("incelemeye alındı"), null=True, blank=True, db_index=True
+    )
+    attention_reason = models.CharField(_("inceleme nedeni"), max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sonuçlandıran"),
+    )
+    resolved_at = models.DateTimeField(_("sonuçlandırıldı"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kart ödemesi")
@@ -109,6 +134,16 @@ class Payment(models.Model):
     def is_in_flight(self) -> bool:
         return self.status in self.IN_FLIGHT
 
+    @property
+    def needs_attention(self) -> bool:
+        """On the «İnceleme gerekiyor» list: flagged, not yet settled by a verified answer or
+        a person."""
+        return (
+            self.attention_since is not None
+            and self.resolved_at is None
+            and self.status in self.UNSETTLED
+        )
+
 
 class PaymentEvent(models.Model):
     """What happened to a payment, in order; rows are only ever added."""
@@ -124,6 +159,10 @@ class PaymentEvent(models.Model):
         RECONCILED = "reconciled", _("Mutabakat")
         REFUNDED = "refunded", _("İade edildi")
         RECEIPT = "receipt", _("Makbuz gönderildi")
+        UNKNOWN = "unknown", _("Sonuç bilinmiyor")
+        VOID_TRIED = "void_tried", _("İptal denendi")
+        ATTENTION = "attention", _("İncelemeye alındı")
+        RESOLVED = "resolved", _("Personel sonuçlandırdı")
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("olay"), max_length=20, choices=Kind.choices)

@@ -15,3 +15,12 @@ def card_payment_succeeded_for(*, order: Order) -> Payment | None:
         .order_by("-completed_at", "-id")
         .first()
     )
+
+
+def card_payment_unresolved_for(*, order: Order) -> Payment | None:
+    """A payment whose card may have been charged and whose outcome is not known yet."""
+    return (
+        Payment.objects.filter(order=order, status__in=Payment.UNRESOLVED)
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -1,11 +1,13 @@
-"""Card payment writes: start 3-D Secure, handle the bank's callback, settle, reconcile, refund,
-issue the receipt.
+"""Card payment writes: start 3-D Secure, handle the bank's callback, issue the receipt.
+Settling lives in ``card_settle`` (charge, outcomes, reversal, a person's settlement) and asking
+the gateway about unfinished attempts in ``card_reconcile``; both are re-exported here.
 
 Network calls to the gateway never run inside a transaction holding row locks. A payment moves
 ``pending_3ds`` → ``completing`` (one callback wins the row lock and claims it) → ``succeeded`` or
-``failed``; a replayed or duplicated callback finds it already claimed and changes nothing.
-Anything left ``pending_3ds``/``completing`` (tab closed, timeout, crash) is settled by
-``payments_reconcile`` asking the gateway.
+``failed`` on a verified answer, or ``unverified`` when the answer fails verification; a
+replayed or duplicated callback finds it already claimed and changes nothing. Anything left
+``pending_3ds``/``completing`` (tab closed, timeout, crash) is settled by ``payments_reconcile``
+asking the gateway, or by a person when no verified answer comes.
 
 The card itself (``gateways.Card``) is only passed through to the gateway: never stored, logged
 or queued.
@@ -16,7 +18,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,58 +34,46 @@ from iys_portal.formatting import money
 from iys_portal.pdf import render_pdf
 from packages import order_rules
 from packages.models import Order
-from packages.services import order_choose_payment_method, order_fail, order_mark_paid
+from packages.services import order_choose_payment_method
 
 from ..gateways import (
     Buyer,
     Card,
-    Expected,
     GatewayError,
+    GatewayTimeout,
     GatewayUnavailable,
-    PaymentDeclined,
     PaymentGateway,
-    PaymentResult,
-    PaymentState,
-    ResponseTampered,
     ThreeDSRequest,
     get_gateway,
 )
 from ..gateways.codes import md_status_message
 from ..models import Payment, PaymentEvent
+from ..selectors.card import card_payment_unresolved_for
+from .card_reconcile import (  # noqa: F401 — re-exported: callers import them from here
+    ABANDONED_AFTER,
+    RECONCILE_AFTER,
+    payment_reconcile,
+    payments_reconcile,
+)
+from .card_settle import (  # noqa: F401 — re-exported
+    Resolution,
+    event,
+    locked_payment,
+    payment_complete,
+    payment_mark_unverified,
+    payment_resolve,
+    payment_void,
+    settle_failure,
+)
 
 logger = logging.getLogger(__name__)
 
 S = Order.Status
 CALLBACK_FIELDS = ("status", "paymentId", "conversationId", "conversationData", "mdStatus")
-# A payment still in flight after this long is asked about (reconciliation).
-RECONCILE_AFTER = timedelta(minutes=10)
-# The bank page is abandoned after this long; the attempt is closed as failed.
-ABANDONED_AFTER = timedelta(minutes=30)
 
 
 class CallbackRejected(ApplicationError):
     """A callback that does not belong to any attempt, or whose fields were tampered with."""
-
-
-def _event(payment: Payment, kind: str, *, actor=None, message="", **data) -> PaymentEvent:
-    return PaymentEvent.objects.create(
-        payment=payment, kind=kind, actor=actor, message=str(message)[:300], data=data
-    )
-
-
-def _expected(payment: Payment) -> Expected:
-    return Expected(
-        payment_id=payment.gateway_payment_id or "",
-        conversation_id=payment.conversation_id,
-        basket_id=payment.order.code,
-        price=payment.price,
-        paid_price=payment.paid_price,
-        currency=payment.currency,
-    )
-
-
-def _locked_payment(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update().select_related("order").get(pk=payment_id)
 
 
 def _ensure_payable(order: Order) -> None:
@@ -163,6 +152,14 @@ def payment_start(
     gateway = gateway or get_gateway()
     order = Order.objects.select_related("service_provider").get(pk=order_id)
     _ensure_payable(order)
+    if card_payment_unresolved_for(order=order) is not None:
+        raise ApplicationError(
+            _(
+                "Önceki kart ödemeniz henüz sonuçlanmadı; sonuçlanana kadar yeni ödeme "
+                "başlatılamaz."
+            ),
+            code="unresolved",
+        )
     charge = charge_for(
         gateway=gateway, order=order, bin_number=card.bin_number, installment=installment
     )
@@ -196,17 +193,22 @@ def payment_start(
     try:
         start = gateway.start_3ds(request)
     except GatewayError as exc:
-        _settle_failure(
-            payment_id=payment.pk,
-            code=exc.extra.get("error_code", exc.code),
-            message=str(exc.message),
+        # No charge is possible before 3-D Secure: the attempt fails, the order stays payable.
+        if isinstance(exc, GatewayTimeout):
+            reason = _("Ödeme hizmeti zamanında yanıt vermedi.")
+        elif isinstance(exc, GatewayUnavailable):
+            reason = _("Ödeme hizmetine ulaşılamadı.")
+        else:
+            reason = str(exc.message)
+        settle_failure(
+            payment_id=payment.pk, code=exc.extra.get("error_code", exc.code), message=reason
         )
         raise
     with transaction.atomic():
-        payment = _locked_payment(payment.pk)
+        payment = locked_payment(payment.pk)
         payment.gateway_payment_id = start.payment_id
         payment.save(update_fields=["gateway_payment_id", "updated_at"])
-        _event(
+        event(
             payment,
             PaymentEvent.Kind.INITIALIZED,
             actor=actor,
@@ -257,8 +259,8 @@ def payment_handle_callback(*, data: dict, gateway: PaymentGateway | None = None
             return payment  # replayed or duplicated: already claimed, nothing more happens
         md_status = fields["mdStatus"]
         if md_status != "1":
-            _event(payment, PaymentEvent.Kind.THREEDS_RESULT, md_status=md_status[:4])
-            return _settle_failure(
+            event(payment, PaymentEvent.Kind.THREEDS_RESULT, md_status=md_status[:4])
+            return settle_failure(
                 payment_id=payment.pk,
                 code=f"md{md_status[:4]}",
                 message=md_status_message(md_status),
@@ -266,248 +268,8 @@ def payment_handle_callback(*, data: dict, gateway: PaymentGateway | None = None
         payment.status = Payment.Status.COMPLETING
         payment.conversation_data = fields["conversationData"]
         payment.save(update_fields=["status", "conversation_data", "updated_at"])
-        _event(payment, PaymentEvent.Kind.THREEDS_RESULT, md_status="1")
+        event(payment, PaymentEvent.Kind.THREEDS_RESULT, md_status="1")
     return payment_complete(payment_id=payment.pk, gateway=gateway)
-
-
-def payment_complete(*, payment_id: int, gateway: PaymentGateway | None = None) -> Payment:
-    """Charge a ``completing`` attempt with the gateway and settle it (the gateway has verified
-    signature, amount, currency and basket). Unknown outcomes stay ``completing``."""
-    gateway = gateway or get_gateway()
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
-    if payment.status != Payment.Status.COMPLETING:
-        return payment
-    try:
-        result = gateway.complete_3ds(
-            expected=_expected(payment), conversation_data=payment.conversation_data
-        )
-    except PaymentDeclined as exc:
-        return _settle_failure(
-            payment_id=payment.pk,
-            code=exc.extra.get("error_code", exc.code),
-            message=str(exc.message),
-        )
-    except ResponseTampered as exc:
-        return _reject_answer(payment, exc, gateway)
-    except GatewayUnavailable as exc:
-        with transaction.atomic():
-            _event(
-                _locked_payment(payment.pk),
-                PaymentEvent.Kind.TIMEOUT,
-                message=str(exc.message),
-                code=exc.code,
-            )
-        logger.warning("card payment %s left to reconciliation: %s", payment.pk, exc.code)
-        return payment
-    return _settle_success(payment_id=payment.pk, result=result, gateway=gateway)
-
-
-def _reject_answer(payment: Payment, exc: ResponseTampered, gateway: PaymentGateway) -> Payment:
-    """An answer that failed verification is never trusted: the attempt fails, and whatever
-    the gateway may have charged is voided (or flagged for a person when that fails too)."""
-    with transaction.atomic():
-        _event(
-            _locked_payment(payment.pk),
-            PaymentEvent.Kind.REJECTED,
-            message=str(exc.message),
-            detail=exc.extra.get("detail", ""),
-        )
-    logger.error("card payment %s: gateway answer failed verification", payment.pk)
-    payment = _settle_failure(payment_id=payment.pk, code="tampered", message=str(exc.message))
-    try:
-        gateway.cancel(expected=_expected(payment), ip="127.0.0.1")
-    except GatewayError:
-        logger.error("card payment %s: could not void after a rejected answer", payment.pk)
-    return payment
-
-
-def _settle_failure(*, payment_id: int, code: str, message: str, actor=None) -> Payment:
-    with transaction.atomic():
-        payment = _locked_payment(payment_id)
-        if payment.status not in Payment.IN_FLIGHT:
-            return payment
-        payment.status = Payment.Status.FAILED
-        payment.failure_code = str(code)[:20]
-        payment.failure_message = str(message)[:300]
-        payment.completed_at = timezone.now()
-        payment.save(
-            update_fields=[
-                "status",
-                "failure_code",
-                "failure_message",
-                "completed_at",
-                "updated_at",
-            ]
-        )
-        _event(payment, PaymentEvent.Kind.FAILED, actor=actor, message=message, code=code)
-        if payment.order.status == S.AWAITING_PAYMENT:
-            # Still waiting for this card: the order shows the failure and stays payable.
-            order_fail(
-                order_id=payment.order_id,
-                actor=None,
-                note=_("Kart ödemesi başarısız: %(reason)s") % {"reason": message},
-            )
-        return payment
-
-
-def _settle_success(*, payment_id: int, result: PaymentResult, gateway: PaymentGateway) -> Payment:
-    with transaction.atomic():
-        payment = _locked_payment(payment_id)
-        if payment.status not in Payment.IN_FLIGHT:
-            return payment
-        payment.status = Payment.Status.SUCCEEDED
-        payment.completed_at = timezone.now()
-        payment.bin_number = (result.bin_number or payment.bin_number)[:8]
-        payment.last_four = result.last_four or payment.last_four
-        payment.card_family = result.card_family[:40]
-        payment.save(
-            update_fields=[
-                "status",
-                "completed_at",
-                "bin_number",
-                "last_four",
-                "card_family",
-                "updated_at",
-            ]
-        )
-        _event(
-            payment,
-            PaymentEvent.Kind.COMPLETED,
-            message=_("Ödeme alındı."),
-            paid_price=str(payment.paid_price),
-            installment=payment.installment,
-        )
-        note = _("Kredi kartı ile ödendi (iyzico ödeme no %(id)s, %(installment)s).") % {
-            "id": payment.gateway_payment_id,
-            "installment": payment.installment_label,
-        }
-        try:
-            _order, changed = order_mark_paid(
-                order_id=payment.order_id, actor=payment.created_by, note=note
-            )
-        except ApplicationError as exc:
-            logger.warning("order %s refused the card payment: %s", payment.order_id, exc.code)
-            changed = False
-        if changed:
-            transaction.on_commit(lambda: _queue_receipt(payment.pk))
-    if not changed:
-        # The order was paid another way meanwhile (two tabs, a bank transfer) or cancelled:
-        # this charge must not stand.
-        return payment_void(
-            payment_id=payment.pk,
-            actor=None,
-            reason=_("Sipariş başka bir ödemeyle kapanmıştı; bu çekim iptal edildi."),
-            gateway=gateway,
-        )
-    return payment
-
-
-def _queue_receipt(payment_id: int) -> None:
-    from ..tasks.card import send_card_receipt
-
-    send_card_receipt.delay(payment_id)
-
-
-# Reversal ----------------------------------------------------------------------------------
-
-
-def payment_void(
-    *,
-    payment_id: int,
-    actor: User | None,
-    reason: str,
-    ip: str = "127.0.0.1",
-    gateway: PaymentGateway | None = None,
-) -> Payment:
-    """Give a successful charge back (cancel the same day, else refund in full). Idempotent:
-    a refunded payment stays refunded. The row lock is held across the gateway call so that two
-    clerks cannot refund twice."""
-    gateway = gateway or get_gateway()
-    with transaction.atomic():
-        payment = _locked_payment(payment_id)
-        if payment.status == Payment.Status.REFUNDED:
-            return payment
-        if payment.status != Payment.Status.SUCCEEDED:
-            raise ApplicationError(_("Yalnızca başarılı ödemeler iade edilebilir."), code="state")
-        expected = _expected(payment)
-        try:
-            gateway.cancel(expected=expected, ip=ip)
-            how = "cancel"
-        except PaymentDeclined:
-            gateway.refund(expected=expected, amount=payment.paid_price, ip=ip)
-            how = "refund"
-        payment.status = Payment.Status.REFUNDED
-        payment.save(update_fields=["status", "updated_at"])
-        _event(payment, PaymentEvent.Kind.REFUNDED, actor=actor, message=reason, how=how)
-        return payment
-
-
-# Reconciliation ----------------------------------------------------------------------------
-
-
-def payment_reconcile(
-    *, payment_id: int, gateway: PaymentGateway | None = None, now=None
-) -> Payment:
-    """Ask the gateway about an attempt left in flight and settle it."""
-    gateway = gateway or get_gateway()
-    now = now or timezone.now()
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
-    if payment.status not in Payment.IN_FLIGHT:
-        return payment
-    if not payment.gateway_payment_id:
-        if now - payment.created_at > ABANDONED_AFTER:
-            return _settle_failure(
-                payment_id=payment.pk,
-                code="abandoned",
-                message=_("Ödeme başlatılamadı."),
-            )
-        return payment
-    try:
-        result = gateway.retrieve(expected=_expected(payment))
-    except GatewayUnavailable:
-        return payment  # next round
-    except ResponseTampered as exc:
-        return _reject_answer(payment, exc, gateway)
-    with transaction.atomic():
-        _event(
-            _locked_payment(payment.pk),
-            PaymentEvent.Kind.RECONCILED,
-            message=_("Ödeme durumu soruldu."),
-            state=result.state,
-        )
-    if result.succeeded:
-        return _settle_success(payment_id=payment.pk, result=result, gateway=gateway)
-    if result.state == PaymentState.FAILURE:
-        return _settle_failure(
-            payment_id=payment.pk,
-            code=result.error_code or "failure",
-            message=result.error_message or _("Ödeme bankanız tarafından onaylanmadı."),
-        )
-    if (
-        result.state == PaymentState.CALLBACK_THREEDS
-        and payment.status == Payment.Status.COMPLETING
-    ):
-        return payment_complete(payment_id=payment.pk, gateway=gateway)
-    if now - payment.created_at > ABANDONED_AFTER:
-        return _settle_failure(
-            payment_id=payment.pk,
-            code="abandoned",
-            message=_("3-D Secure doğrulaması tamamlanmadı; ödeme alınmadı."),
-        )
-    return payment
-
-
-def payments_reconcile(*, now=None, gateway: PaymentGateway | None = None) -> int:
-    """Settle every attempt in flight for longer than RECONCILE_AFTER (periodic task)."""
-    now = now or timezone.now()
-    ids = Payment.objects.filter(
-        status__in=Payment.IN_FLIGHT, updated_at__lt=now - RECONCILE_AFTER
-    ).values_list("pk", flat=True)
-    settled = 0
-    for payment_id in list(ids):
-        payment = payment_reconcile(payment_id=payment_id, gateway=gateway, now=now)
-        settled += payment.status not in Payment.IN_FLIGHT
-    return settled
 
 
 # Receipt -----------------------------------------------------------------------------------
@@ -540,5 +302,5 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
         )
         payment.receipt_sent_at = timezone.now()
         payment.save(update_fields=["receipt_pdf", "receipt_sent_at", "updated_at"])
-        _event(payment, PaymentEvent.Kind.RECEIPT, message=", ".join(recipients))
+        event(payment, PaymentEvent.Kind.RECEIPT, message=", ".join(recipients))
         return payment

@@ -34,6 +34,7 @@ from packages.services import (
 )
 
 from ..models import BankAccount, BankTransfer, TransferNotice
+from ..selectors.card import card_payment_unresolved_for
 from ..selectors.transfer import bank_accounts_active
 
 S = Order.Status
@@ -114,6 +115,11 @@ def bank_transfer_choose(*, order_id: int, actor: User) -> tuple[Order, bool]:
     the customer is e-mailed the instructions. (order, False) when it already waited."""
     with transaction.atomic():
         order = _locked_order(order_id)
+        if card_payment_unresolved_for(order=order) is not None:
+            raise ApplicationError(
+                _("Önceki kart ödemeniz henüz sonuçlanmadı; şimdilik banka transferi seçilemez."),
+                code="card_unresolved",
+            )
         already_waiting = order.status == S.AWAITING_TRANSFER
         order = order_choose_payment_method(order_id=order.pk, method=TRANSFER, actor=actor)
         if already_waiting:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from ..services import card as services
+from ..services.card_reconcile import payments_reconcile
 
 __all__ = ["reconcile_card_payments", "send_card_receipt"]
 
@@ -15,4 +16,4 @@ def send_card_receipt(payment_id: int) -> bool:
 
 @shared_task(name="payments.reconcile_card_payments")
 def reconcile_card_payments() -> int:
-    return services.payments_reconcile()
+    return payments_reconcile()

@@ -30,7 +30,11 @@ from packages.selectors import order_get_for_provider
 from ..forms.card import BinForm, CardForm
 from ..gateways import GatewayError, InstallmentOption, get_gateway
 from ..models import Payment
-from ..selectors.card import card_payment_latest_for, card_payment_succeeded_for
+from ..selectors.card import (
+    card_payment_latest_for,
+    card_payment_succeeded_for,
+    card_payment_unresolved_for,
+)
 from ..services import card as services
 
 # «Öde» attempts per person: enough for typos and a second card, too few for card testing.
@@ -66,12 +70,19 @@ def _not_payable_redirect(request, order: Order):
 
 def _render_step(request, order: Order, form: CardForm, *, status: int = 200, error: str = ""):
     latest = card_payment_latest_for(order=order)
+    # A card that may have been charged: no new payment (card or transfer) until it is settled,
+    # so that nobody pays twice; the page says what is known and whom to ask.
+    unresolved = card_payment_unresolved_for(order=order)
     total = money(order.total_amount)
     context = {
         "order": order,
         "form": form,
         "latest": latest,
-        "verifying": latest is not None and latest.status == Payment.Status.COMPLETING,
+        "unresolved": unresolved,
+        "verifying": unresolved is not None
+        and unresolved.status == Payment.Status.COMPLETING
+        and not unresolved.needs_attention,
+        "accounting_email": settings.ACCOUNTING_EMAIL,
         "options": [InstallmentOption(count=1, installment_price=total, total_price=total)],
         "selected": 1,
         "total": total,

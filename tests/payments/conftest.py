@@ -3,7 +3,13 @@ from django.core.cache import cache
 
 from payments.gateways.iyzico import IyzicoGateway
 from tests.factories import BankAccountFactory, make_staff
-from tests.payments.iyzico_double import API_KEY, SECRET_KEY, IyzicoDouble
+from tests.payments.iyzico_double import (
+    API_KEY,
+    SECRET_KEY,
+    IyzicoDouble,
+    self_signed_certificate,
+    server_tls_context,
+)
 
 
 @pytest.fixture
@@ -30,6 +36,35 @@ def use_iyzico_double(iyzico_double, settings):
     settings.IYZICO_BASE_URL = iyzico_double.base_url
     settings.IYZICO_TIMEOUT_SECONDS = 1.0
     return iyzico_double
+
+
+@pytest.fixture(scope="session")
+def double_certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, made once per test session."""
+    return self_signed_certificate(tmp_path_factory.mktemp("iyzico-tls"))
+
+
+@pytest.fixture
+def iyzico_tls_double(double_certificate, monkeypatch):
+    """The iyzico double over HTTPS. The SDK opens ``http.client.HTTPSConnection`` with Python's
+    default context, which reads ``SSL_CERT_FILE``: pointing it at the double's certificate makes
+    the unmodified SDK verify the double like any other server (and nothing else)."""
+    cert, key = double_certificate
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    double = IyzicoDouble(tls=server_tls_context(cert, key)).start()
+    yield double
+    double.stop()
+
+
+@pytest.fixture
+def use_iyzico_tls_double(iyzico_tls_double, settings):
+    """The portal's configured gateway is IyzicoGateway talking HTTPS to the double."""
+    settings.PAYMENT_GATEWAY = "iyzico"
+    settings.IYZICO_API_KEY = API_KEY
+    settings.IYZICO_SECRET_KEY = SECRET_KEY
+    settings.IYZICO_BASE_URL = iyzico_tls_double.base_url
+    settings.IYZICO_TIMEOUT_SECONDS = 1.0
+    return iyzico_tls_double
 
 
 @pytest.fixture

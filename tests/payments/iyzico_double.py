@@ -1,6 +1,8 @@
 """A local stand-in for iyzico's API, started by the tests (nothing ever calls iyzico).
 
-It speaks plain HTTP on 127.0.0.1 and behaves like the sandbox for the cards in docs/domain.md:
+It speaks plain HTTP on 127.0.0.1, or HTTPS when started with ``tls`` (an ``ssl.SSLContext``
+holding a certificate for 127.0.0.1, see ``self_signed_certificate``), and behaves like the
+sandbox for the cards in docs/domain.md:
 - every request must carry a valid ``IYZWSv2`` Authorization header (HMAC-SHA256 over
   random key + path + body with the merchant's secret key), as the SDK computes it;
 - responses are signed like iyzico's (hex HMAC-SHA256 of ``":".join(fields)``);
@@ -11,8 +13,9 @@ It speaks plain HTTP on 127.0.0.1 and behaves like the sandbox for the cards in 
 Knobs for failure tests: ``tamper`` (a dict merged into the next response after signing, e.g.
 ``{"signature": "…"}``), ``fail_next`` (an error code for the next call), ``raw_next`` (HTTP
 status and body bytes for the next call), ``hang`` (the next call never answers until the
-double stops), ``fail_on`` (path → an error code or (status, body) for the next call to that
-path). A correctly signed but different amount: change ``payments[id].paid_price``.
+double stops), ``hang_on`` (paths whose every call never answers), ``fail_on`` (path → an
+error code or (status, body) for the next call to that path). A correctly signed but different
+amount: change ``payments[id].paid_price``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import hashlib
 import hmac
 import html
 import json
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -49,9 +54,43 @@ def number(text: str):
     return float(Decimal(text))
 
 
+def self_signed_certificate(directory) -> tuple[str, str]:
+    """A certificate (and its key) for 127.0.0.1, made with ``openssl``; (cert path, key path).
+    The certificate is its own issuer, so it is also the CA file a client trusts."""
+    cert, key = f"{directory}/double-cert.pem", f"{directory}/double-key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def server_tls_context(cert: str, key: str) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # parallel-call tests open many connections at once
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request, client_address):
+        """TLS is set up in the connection's own thread: a client that stalls in the handshake
+        holds up only itself, never the accept loop."""
+        if self.tls is not None:
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+        super().finish_request(request, client_address)
 
 
 @dataclass
@@ -82,16 +121,18 @@ class IyzicoDouble:
     tamper: dict = field(default_factory=dict)
     fail_next: str = ""
     hang: bool = False
+    hang_on: set = field(default_factory=set)
     raw_next: tuple | None = None
     fail_on: dict = field(default_factory=dict)
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 22480000
+    tls: ssl.SSLContext | None = None
 
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def start(self) -> IyzicoDouble:
         double = self
@@ -108,6 +149,7 @@ class IyzicoDouble:
 
         self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.tls = self.tls
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
@@ -133,7 +175,7 @@ class IyzicoDouble:
         body = json.loads(raw) if raw else {}
         with self.lock:
             self.requests.append((path, body))
-            hang, self.hang = self.hang, False
+            hang, self.hang = self.hang or path in self.hang_on, False
             fail, self.fail_next = self.fail_next, ""
             raw_next, self.raw_next = self.raw_next, None
             on_path = self.fail_on.pop(path, None)

@@ -129,13 +129,14 @@ def test_changed_amount_in_a_signed_answer_activates_nothing(
 
     assert response.url == reverse("payments:step", args=[order.code])
     payment = Payment.objects.get(order=order)
-    assert payment.status == Payment.Status.FAILED
+    # Never trusted either way: unverified, on the list for a person (issue 11, point 2).
+    assert payment.status == Payment.Status.UNVERIFIED
     assert payment.events.filter(kind=PaymentEvent.Kind.REJECTED).exists()
     order.refresh_from_db()
-    assert order.status == Order.Status.FAILED
+    assert order.status == Order.Status.AWAITING_PAYMENT
     page = provider_client.get(response.url).content.decode()
-    assert "Ödeme yanıtı doğrulanamadı" in page
-    # Whatever iyzico charged was voided.
+    assert "Ödemeniz doğrulanamadı" in page
+    # Whatever iyzico charged was cancelled.
     assert use_iyzico_double.payments[fields["paymentId"]].status == "REFUNDED"
 
 
