@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from iys_portal.errors import ApplicationError
-from packages.models import Order
+from packages import order_rules
 from packages.services import order_fail, order_mark_paid
 
 from ..gateways import (
@@ -34,8 +34,6 @@ from ..gateways import (
 from ..models import Payment, PaymentEvent
 
 logger = logging.getLogger(__name__)
-
-S = Order.Status
 
 
 def event(payment: Payment, kind: str, *, actor=None, message="", **data) -> PaymentEvent:
@@ -132,7 +130,7 @@ def settle_failure(
             else PaymentEvent.Kind.FAILED
         )
         event(payment, kind, actor=actor, message=message, code=code)
-        if payment.order.status == S.AWAITING_PAYMENT:
+        if order_rules.order_can_fail(payment.order):
             # Still waiting for this card: the order shows the failure and stays payable.
             order_fail(
                 order_id=payment.order_id,
