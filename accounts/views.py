@@ -16,25 +16,18 @@ from django_ratelimit.decorators import ratelimit
 from iys_portal.errors import ApplicationError, NotFoundError
 
 from . import authorization
-from .decorators import authorized_person_required
 from .edevlet.client import EDevletClient, EDevletError
-from .forms import AuthorizationRequestForm, RejectionForm, SignedFormUploadForm
+from .forms import AuthorizationRequestForm, SignedFormUploadForm
 from .middleware import SESSION_PROVIDER_KEY
 from .models import AuthorizationRequest
 from .selectors import (
     authorization_request_get_by_upload_token,
-    authorization_request_get_for,
-    authorization_requests_open_for,
-    delegates_active_for,
     membership_get_active,
     memberships_active_for,
 )
 from .services import (
-    authorization_request_approve,
     authorization_request_attach_signed_form,
     authorization_request_create,
-    authorization_request_reject,
-    delegate_deactivate,
     user_sync_from_identity,
 )
 
@@ -220,6 +213,7 @@ def authorization_request_new(request):
                     email=data["email"],
                     phone=data["phone"],
                     role_reason=data["role_reason"],
+                    requested_roles=data["requested_roles"],
                     ip=_client_ip(request),
                 )
             except ApplicationError as exc:
@@ -283,93 +277,3 @@ def authorization_request_upload(request, number: str, token: str):
                 return redirect("accounts:authorization_request_sent")
         return render(request, template, context, status=400)
     return render(request, template, context)
-
-
-# --- Authorization requests and delegates: the authorized person's page ---------------------
-
-
-@authorized_person_required
-@require_GET
-def delegates(request):
-    provider = request.service_provider
-    return render(
-        request,
-        "accounts/delegates.html",
-        {
-            "open_requests": list(authorization_requests_open_for(service_provider=provider)),
-            "delegates": list(delegates_active_for(service_provider=provider)),
-            "rejection_form": RejectionForm(),
-        },
-    )
-
-
-def _own_request_or_404(request, pk: int) -> AuthorizationRequest:
-    auth_request = authorization_request_get_for(service_provider=request.service_provider, pk=pk)
-    if auth_request is None:
-        raise Http404
-    return auth_request
-
-
-@authorized_person_required
-@require_POST
-def authorization_request_approve_view(request, pk: int):
-    auth_request = _own_request_or_404(request, pk)
-    try:
-        authorization_request_approve(
-            authorization_request_id=auth_request.pk,
-            actor=request.user,
-            via=AuthorizationRequest.DecidedVia.PORTAL,
-        )
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s artık firmanız adına giriş yapabilir.")
-            % {"name": auth_request.applicant_full_name},
-        )
-    return redirect("accounts:delegates")
-
-
-@authorized_person_required
-@require_POST
-def authorization_request_reject_view(request, pk: int):
-    auth_request = _own_request_or_404(request, pk)
-    form = RejectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Ret gerekçesi yazınız."))
-        return redirect("accounts:delegates")
-    try:
-        authorization_request_reject(
-            authorization_request_id=auth_request.pk,
-            actor=request.user,
-            via=AuthorizationRequest.DecidedVia.PORTAL,
-            reason=form.cleaned_data["reason"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("%(number)s numaralı talep reddedildi.") % {"number": auth_request.number}
-        )
-    return redirect("accounts:delegates")
-
-
-@authorized_person_required
-@require_POST
-def delegate_deactivate_view(request, pk: int):
-    try:
-        membership = delegate_deactivate(
-            service_provider=request.service_provider, membership_id=pk, actor=request.user
-        )
-    except NotFoundError as exc:
-        raise Http404 from exc
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s kişisinin firmanız adına giriş yetkisi kaldırıldı.")
-            % {"name": membership.user.get_full_name() or membership.user.masked_tckn},
-        )
-    return redirect("accounts:delegates")
