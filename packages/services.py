@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_count, money
 
@@ -71,6 +72,15 @@ def _locked_order(order_id: int) -> Order:
         return Order.objects.select_for_update().select_related("package").get(pk=order_id)
     except Order.DoesNotExist:
         raise ApplicationError(_("Sipariş bulunamadı."), code="not_found") from None
+
+
+def _purchaser_order(order_id: int, actor: User | None) -> Order:
+    """The locked order, after checking that ``actor`` holds «Satın alma» for its company."""
+    order = _locked_order(order_id)
+    require_actor_role(
+        actor=actor, service_provider_id=order.service_provider_id, role=Role.PURCHASING
+    )
+    return order
 
 
 def order_transition(
@@ -188,6 +198,7 @@ def order_start(
     """«Paket Seçimi»: the company's draft order for ``package`` (one draft at a time: coming
     back to this step updates it). Coming back from a later step (``order_code`` of an order
     whose contract was accepted) starts a new draft and cancels that one."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.PURCHASING)
     if phone_count < 0 or email_count < 0:
         raise ApplicationError(_("Sayılar negatif olamaz."))
     address_count = address_count_of(phone_count=phone_count, email_count=email_count)
@@ -260,7 +271,7 @@ def order_accept_contract(
     from .tasks import render_contract_pdf
 
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status != S.DRAFT:
             if hasattr(order, "acceptance"):
                 return order  # a double click: accepted once already
@@ -401,7 +412,7 @@ def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
     """«Tamamla» for a free order: straight to active. (order, True) the first time; a second
     click returns (order, False) and changes nothing."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == S.ACTIVE:
             return order, False
         if order.status != S.CONTRACT_ACCEPTED:
@@ -441,7 +452,7 @@ def order_choose_payment_method(*, order_id: int, method: str, actor: User | Non
     if target is None:
         raise ApplicationError(_("Geçerli bir ödeme yöntemi seçiniz."), code="invalid_method")
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == target:
             return order
         allowed_from = (S.CONTRACT_ACCEPTED, S.AWAITING_PAYMENT, S.AWAITING_TRANSFER, S.FAILED)
@@ -521,7 +532,7 @@ def order_fail(*, order_id: int, actor: User | None, note: str = "") -> Order:
 def order_cancel(*, order_id: int, actor: User | None, note: str = "") -> Order:
     """Cancel an unpaid order (idempotent). Paid and active orders cannot be cancelled."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == S.CANCELLED:
             return order
         if order.status in (S.PAID, S.ACTIVE):
@@ -678,6 +689,7 @@ def quote_request_create(
 ) -> QuoteRequest:
     """İLETİ+: above the largest fixed package the price is quoted by support (seen in the
     admin). One open request per company: asking again updates it."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.PURCHASING)
     address_count = address_count_of(phone_count=phone_count, email_count=email_count)
     with transaction.atomic():
         ServiceProvider.objects.select_for_update().get(pk=service_provider.pk)

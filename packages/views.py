@@ -7,7 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import authorized_person_required, provider_required
+from accounts.decorators import provider_required
+from accounts.permissions import Role, role_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
@@ -94,7 +95,7 @@ def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None
 
 
 @require_http_methods(["GET", "POST"])
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def purchase(request):
     """«Paket Seçimi»: the sizing helper and the catalog; choosing a package starts the order."""
     order_code = ""
@@ -169,7 +170,7 @@ def purchase(request):
 
 
 @require_POST
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def quote_request(request):
     """İLETİ+: the address count is above the largest fixed package; support sees the request."""
     form = QuoteRequestForm(request.POST)
@@ -197,7 +198,7 @@ def quote_request(request):
 
 
 @require_http_methods(["GET", "POST"])
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def contract(request, code: str):
     """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
     order = _order_or_404(request, code)
@@ -272,7 +273,7 @@ def _complete_free(request, order: Order):
 
 
 @require_POST
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def cancel(request, code: str):
     order = _order_or_404(request, code)
     try:
