@@ -200,6 +200,17 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["may_decide"] = self._may_decide(request)
+        if obj is not None:
+            # Beside the signed PDF: who the registry says signs for the company.
+            context["registered_authorized"] = (
+                Membership.objects.filter(
+                    service_provider_id=obj.service_provider_id,
+                    role=Membership.Role.AUTHORIZED,
+                    is_active=True,
+                )
+                .select_related("user")
+                .first()
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def signed_form_view(self, request, object_id: int):

@@ -19,6 +19,19 @@ def bench_baseline(request):
     return render(request, "bench/baseline.html", {"name": "İYS"})
 
 
+def permission_denied(request, exception):
+    """403. Inside the admin it is the admin's own page (its header, its way back), not the
+    portal's, whose text speaks to customers."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    message = str(exception) if exception and str(exception) else ""
+    if request.path.startswith(reverse("admin:index")):
+        context = {**admin.site.each_context(request), "message": message}
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

@@ -34,6 +34,7 @@ from .selectors import (
     contract_version_current,
     orders_overdue_transfers,
     package_price,
+    quote_price,
     subscription_active_for,
     subscription_credit,
     subscription_scheduled_for,
@@ -132,12 +133,18 @@ def _new_code() -> str:
 
 
 def _order_terms(
-    *, service_provider: ServiceProvider, package: Package, address_count: int, at: datetime
+    *,
+    service_provider: ServiceProvider,
+    package: Package,
+    address_count: int,
+    at: datetime,
+    quote: QuoteRequest | None = None,
 ) -> dict:
-    """Kind and amounts of an order for ``package`` now, computed on the server only."""
+    """Kind and amounts of an order for ``package`` now, computed on the server only. An
+    İLETİ+ order is priced by its accepted ``quote`` (support's offer), never by the browser."""
     if not package.is_active:
         raise ApplicationError(_("Bu paket şu anda satışta değil."), code="inactive")
-    if package.is_quote_only:
+    if package.is_quote_only and quote is None:
         raise ApplicationError(
             _("%(name)s için fiyat teklifi isteyiniz; bu paket doğrudan satın alınamaz.")
             % {"name": package.name},
@@ -174,7 +181,7 @@ def _order_terms(
                     code="already_scheduled",
                 )
             kind = Order.Kind.RENEWAL
-    price = package_price(package=package, at=at)
+    price = quote_price(quote) if quote is not None else package_price(package=package, at=at)
     credit = min(credit, price.gross)
     return {
         "kind": kind,
@@ -288,6 +295,7 @@ def order_accept_contract(
             package=order.package,
             address_count=order.address_count,
             at=now,
+            quote=QuoteRequest.objects.filter(order=order).first(),
         )
         acceptance = ContractAcceptance.objects.create(
             order=order,

@@ -12,7 +12,7 @@ from accounts.permissions import Role, role_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import selectors, services
+from . import quotes, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -61,7 +61,8 @@ def _redirect_to_step(request, order: Order):
 def manage(request):
     """«Paket Yönetimi»."""
     overview = selectors.package_overview_for(service_provider=request.service_provider)
-    return render(request, "packages/manage.html", {"overview": overview})
+    offers = list(selectors.quotes_offered_for(service_provider=request.service_provider))
+    return render(request, "packages/manage.html", {"overview": overview, "offers": offers})
 
 
 def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
@@ -272,10 +273,15 @@ def _complete_free(request, order: Order):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.PURCHASING)
 def cancel(request, code: str):
+    """GET asks first (a transfer may already be on its way); POST cancels."""
     order = _order_or_404(request, code)
+    if request.method == "GET":
+        if not order.is_in_progress or order.status == Order.Status.PAID:
+            return _redirect_to_step(request, order)
+        return render(request, "packages/cancel_confirm.html", {"order": order})
     try:
         services.order_cancel(
             order_id=order.pk, actor=request.user, note=_("Hizmet sağlayıcı iptal etti.")
@@ -307,3 +313,20 @@ def contract_pdf(request, code: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@role_required(Role.PURCHASING)
+def quote_accept(request, pk: int):
+    """İLETİ+: the customer accepts support's offer; the order continues at Sözleşme Onay."""
+    quote = selectors.quote_get_for(service_provider=request.service_provider, pk=pk)
+    if quote is None:
+        raise Http404
+    try:
+        order = quotes.quote_offer_accept(
+            service_provider=request.service_provider, quote_id=quote.pk, actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("packages:manage")
+    return redirect("packages:contract", code=order.code)
