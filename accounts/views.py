@@ -22,6 +22,7 @@ from .middleware import SESSION_PROVIDER_KEY
 from .models import AuthorizationRequest
 from .selectors import (
     authorization_request_get_by_upload_token,
+    authorization_requests_of_applicant,
     membership_get_active,
     memberships_active_for,
 )
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 SESSION_STATE_KEY = "edevlet_state"
 SESSION_NEXT_KEY = "edevlet_next"
 SESSION_REFUSED_NAME_KEY = "edevlet_refused_name"
+# The TCKN e-Devlet vouched for, kept so that the refusal page can show the person's own
+# authorization requests (never taken from the browser).
+SESSION_REFUSED_TCKN_KEY = "edevlet_refused_tckn"
 
 
 def _callback_uri(request) -> str:
@@ -97,6 +101,7 @@ def edevlet_callback(request):
     memberships = list(memberships_active_for(user=user))
     if not memberships:
         request.session[SESSION_REFUSED_NAME_KEY] = user.get_full_name()
+        request.session[SESSION_REFUSED_TCKN_KEY] = user.tckn
         return redirect("accounts:no_membership")
 
     next_url = request.session.pop(SESSION_NEXT_KEY, "")
@@ -112,7 +117,14 @@ def edevlet_callback(request):
 @require_GET
 def no_membership(request):
     name = request.session.get(SESSION_REFUSED_NAME_KEY, "")
-    return render(request, "accounts/no_membership.html", {"person_name": name}, status=403)
+    tckn = request.session.get(SESSION_REFUSED_TCKN_KEY, "")
+    own_requests = list(authorization_requests_of_applicant(tckn=tckn)[:10]) if tckn else []
+    return render(
+        request,
+        "accounts/no_membership.html",
+        {"person_name": name, "own_requests": own_requests},
+        status=403,
+    )
 
 
 @require_http_methods(["GET", "POST"])

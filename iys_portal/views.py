@@ -5,7 +5,12 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "home.html")
+    from .home import home_overview_for
+
+    return render(request, "home.html", {"home": home_overview_for(membership=membership)})
 
 
 @require_GET
