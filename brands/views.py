@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import provider_required
-from accounts.permissions import Role, role_required
+from accounts.permissions import Role, has_role, role_required
 from iys_portal.errors import ApplicationError
 
 from . import services
@@ -27,7 +27,15 @@ def _brand_or_404(request, brand_id: int) -> Brand:
 @provider_required
 def index(request):
     overview = brand_overview(service_provider=request.service_provider)
-    return render(request, "brands/index.html", {"overview": overview, "brand_form": BrandForm()})
+    return render(
+        request,
+        "brands/index.html",
+        {
+            "overview": overview,
+            "brand_form": BrandForm(),
+            "can_manage": has_role(request.membership, Role.BRANDS),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -389,3 +389,14 @@ def test_history_query_count_is_constant(provider_client, brand, django_assert_n
     with django_assert_num_queries(len(captured.captured_queries)):
         second = provider_client.get(url)
     assert _html(second).count("Yetki kaldırıldı") == 6
+
+
+def test_a_viewer_sees_brands_without_the_buttons_and_is_refused_anyway(delegate_client, provider):
+    brand = BrandFactory(service_provider=provider)
+    page = _html(delegate_client.get(INDEX))
+    assert brand.name in page and 'data-testid="brands-read-only"' in page
+    assert reverse("brands:partner_add", args=[brand.pk]) not in page
+    assert reverse("brands:brand_add") not in page
+    response = delegate_client.get(reverse("brands:partner_add", args=[brand.pk]))
+    assert response.status_code == 403
+    assert "«Marka yönetimi» rolü gerekir" in response.content.decode()
