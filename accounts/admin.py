@@ -48,7 +48,15 @@ class MembershipInline(admin.TabularInline):
     fk_name = "service_provider"
     extra = 0
     autocomplete_fields = ["user"]
-    readonly_fields = ["granted_by", "granted_at", "deactivated_by", "deactivated_at"]
+    # Roles are the authorized person's decision, recorded by accounts.services: shown only.
+    readonly_fields = [
+        "roles",
+        "granted_via",
+        "granted_by",
+        "granted_at",
+        "deactivated_by",
+        "deactivated_at",
+    ]
 
 
 @admin.register(ServiceProvider)
@@ -65,7 +73,15 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__tckn", "user__last_name", "service_provider__title"]
     autocomplete_fields = ["user", "service_provider"]
     list_select_related = ["user", "service_provider", "granted_by"]
-    readonly_fields = ["granted_by", "granted_at", "deactivated_by", "deactivated_at"]
+    # Roles are the authorized person's decision, recorded by accounts.services: shown only.
+    readonly_fields = [
+        "roles",
+        "granted_via",
+        "granted_by",
+        "granted_at",
+        "deactivated_by",
+        "deactivated_at",
+    ]
 
     def save_model(self, request, obj, form, change):
         if not change:
