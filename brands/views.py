@@ -164,7 +164,7 @@ def grant_revoke(request, brand_id: int, grant_id: int):
         )
     except Grant.DoesNotExist:
         raise Http404 from None
-    form = GrantRevokeForm(request.POST or None, grant=grant)
+    form = GrantRevokeForm(request.POST if request.method == "POST" else None, grant=grant)
     if request.method == "POST" and grant.revoked_at is None:
         if not form.is_valid():
             return render(
