@@ -63,6 +63,7 @@ class QuoteRequest(models.Model):
         verbose_name=_("teklifi veren"),
     )
     offered_at = models.DateTimeField(_("teklif tarihi"), null=True, blank=True)
+    offer_emailed_at = models.DateTimeField(_("teklif e-postası"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -59,6 +59,7 @@ def quote_offer_send(
         quote.offer_note = (note or "").strip()[:1000]
         quote.offered_by = actor
         quote.offered_at = timezone.now()
+        quote.offer_emailed_at = None  # a corrected offer is sent again
         quote.status = QuoteRequest.Status.OFFERED
         quote.save(
             update_fields=[
@@ -67,10 +68,38 @@ def quote_offer_send(
                 "offer_note",
                 "offered_by",
                 "offered_at",
+                "offer_emailed_at",
                 "status",
             ]
         )
+        from .tasks import send_quote_offer
+
+        transaction.on_commit(lambda: send_quote_offer.delay(quote.pk))
         return quote
+
+
+def quote_offer_email(*, quote_id: int) -> bool:
+    """Tell the customer an offer waits in the portal, once per offer (a retried task sends
+    nothing twice). Signed by the team, never by the clerk."""
+    from iys_portal.emails import send_templated_email
+
+    with transaction.atomic():
+        quote = (
+            QuoteRequest.objects.select_for_update()
+            .select_related("service_provider")
+            .filter(pk=quote_id, status=QuoteRequest.Status.OFFERED)
+            .first()
+        )
+        if quote is None or quote.offer_emailed_at is not None:
+            return False
+        send_templated_email(
+            to=[quote.contact_email],
+            template="packages/quote_offer",
+            context={"quote": quote, "provider": quote.service_provider},
+        )
+        quote.offer_emailed_at = timezone.now()
+        quote.save(update_fields=["offer_emailed_at"])
+        return True
 
 
 def quote_offer_accept(*, service_provider: ServiceProvider, quote_id: int, actor: User) -> Order:

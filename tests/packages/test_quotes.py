@@ -182,3 +182,19 @@ def test_another_companys_offer_is_not_found(provider_client, clerk, packages):
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == QuoteRequest.Status.OFFERED and not Order.objects.exists()
+
+
+def test_the_offer_is_emailed_once_signed_by_destek(
+    clerk, quote, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _offer(quote, clerk)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["satin@example.com"]
+    assert message.subject == "İLETİ+ teklifiniz hazır"
+    assert "54.000,00 ₺" in message.body and "Destek" in message.body
+    assert "Kemal" not in message.body
+    # A retried task sends nothing twice.
+    assert quotes.quote_offer_email(quote_id=quote.pk) is False
+    assert len(mailoutbox) == 1
