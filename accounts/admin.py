@@ -48,7 +48,15 @@ class MembershipInline(admin.TabularInline):
     fk_name = "service_provider"
     extra = 0
     autocomplete_fields = ["user"]
-    readonly_fields = ["granted_by", "granted_at", "deactivated_by", "deactivated_at"]
+    # Roles are the authorized person's decision, recorded by accounts.services: shown only.
+    readonly_fields = [
+        "roles",
+        "granted_via",
+        "granted_by",
+        "granted_at",
+        "deactivated_by",
+        "deactivated_at",
+    ]
 
 
 @admin.register(ServiceProvider)
@@ -65,7 +73,15 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__tckn", "user__last_name", "service_provider__title"]
     autocomplete_fields = ["user", "service_provider"]
     list_select_related = ["user", "service_provider", "granted_by"]
-    readonly_fields = ["granted_by", "granted_at", "deactivated_by", "deactivated_at"]
+    # Roles are the authorized person's decision, recorded by accounts.services: shown only.
+    readonly_fields = [
+        "roles",
+        "granted_via",
+        "granted_by",
+        "granted_at",
+        "deactivated_by",
+        "deactivated_at",
+    ]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -200,6 +216,17 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["may_decide"] = self._may_decide(request)
+        if obj is not None:
+            # Beside the signed PDF: who the registry says signs for the company.
+            context["registered_authorized"] = (
+                Membership.objects.filter(
+                    service_provider_id=obj.service_provider_id,
+                    role=Membership.Role.AUTHORIZED,
+                    is_active=True,
+                )
+                .select_related("user")
+                .first()
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def signed_form_view(self, request, object_id: int):

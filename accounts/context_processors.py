@@ -7,8 +7,16 @@ def current_provider(request):
     """Header data: the current company and, lazily, the companies to switch to."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"current_provider": None, "current_membership": None, "switchable_memberships": ()}
+        return {
+            "current_provider": None,
+            "current_membership": None,
+            "current_roles": frozenset(),
+            "switchable_memberships": (),
+        }
+    membership = getattr(request, "membership", None)
     return {
+        # For showing only the buttons a person may use; views and services check again.
+        "current_roles": membership.effective_roles if membership is not None else frozenset(),
         "current_provider": getattr(request, "service_provider", None),
         "current_membership": getattr(request, "membership", None),
         "switchable_memberships": SimpleLazyObject(lambda: list(memberships_active_for(user=user))),

@@ -4,9 +4,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import authorization
+from .roles import ROLE_HELP, Role
 from .validators import normalize_tr_phone, validate_tax_number, validate_tckn, validate_tr_mobile
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '.-][^\W\d_]+)*\.?$")
+
+
+def _extra_role_choices():
+    """The roles one can choose: «Görüntüleme» is always held, so it is not a choice."""
+    return [(r.value, f"{r.label} — {ROLE_HELP[r]}") for r in Role if r != Role.VIEW]
+
+
+def roles_field(**kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=_extra_role_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Geçersiz rol seçimi.")},
+        **kwargs,
+    )
 
 
 def _digits_only(value: str) -> str:
@@ -39,6 +55,13 @@ class AuthorizationRequestForm(forms.Form):
         min_length=10,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    requested_roles = roles_field(
+        label=_("İstenen roller"),
+        help_text=_(
+            "«Görüntüleme» her zaman verilir. Diğer rollere hizmet sağlayıcının yetkili kişisi "
+            "karar verir."
+        ),
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by bots.
     website = forms.CharField(required=False, label=_("Web sitesi"))
@@ -116,4 +139,13 @@ class RejectionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Ret gerekçesi yazınız.")},
+    )
+
+
+class DelegateRolesForm(forms.Form):
+    roles = roles_field(
+        label=_("Roller"),
+        help_text=_(
+            "«Görüntüleme» her zaman vardır; yetkili kişi her zaman tüm yetkilere sahiptir."
+        ),
     )

@@ -5,7 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .roles import ALL_ROLES, BASE_ROLES, normalize_roles, role_labels
 from .validators import validate_mersis, validate_tax_number, validate_tckn
+
+
+def default_roles() -> list[str]:
+    return sorted(BASE_ROLES)
 
 
 class UserManager(BaseUserManager):
@@ -127,6 +132,16 @@ class Membership(models.Model):
         verbose_name=_("kaldıran"),
     )
     deactivated_at = models.DateTimeField(_("kaldırılma tarihi"), null=True, blank=True)
+    # A set of roles (accounts.roles.Role values) rather than one: the duties are independent
+    # (a purchaser who also manages brands is common) and «Görüntüleme» is always in the set.
+    # Meaningful for delegates only; the authorized person holds every role.
+    roles = models.JSONField(_("roller"), default=default_roles, blank=True)
+    granted_via = models.CharField(
+        _("yetkilendirme kanalı"),
+        max_length=10,
+        blank=True,
+        choices=[("portal", _("Yetkili kişi (portal)")), ("support", _("Destek ekibi"))],
+    )
 
     class Meta:
         verbose_name = _("üyelik")
@@ -148,6 +163,67 @@ class Membership(models.Model):
     @property
     def is_authorized_person(self) -> bool:
         return self.role == self.Role.AUTHORIZED
+
+    @property
+    def effective_roles(self) -> frozenset[str]:
+        if self.is_authorized_person:
+            return ALL_ROLES
+        return frozenset(normalize_roles(self.roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.effective_roles)
+
+    @property
+    def granted_by_is_support(self) -> bool:
+        """Customers see the team («Destek»), never a clerk's personal name."""
+        if self.granted_via:
+            return self.granted_via == "support"
+        return self.granted_by is not None and self.granted_by.is_staff
+
+
+class MembershipRoleChange(models.Model):
+    """One change of a delegate's roles: who, when, from, to (shown on «Yetkilendirmeler»)."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="role_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("değiştiren"),
+    )
+    via = models.CharField(
+        _("kanal"),
+        max_length=10,
+        choices=[("portal", _("Yetkili kişi (portal)")), ("support", _("Destek ekibi"))],
+    )
+    changed_at = models.DateTimeField(_("değişiklik tarihi"), default=timezone.now)
+    roles_before = models.JSONField(_("önceki roller"), default=list, blank=True)
+    roles_after = models.JSONField(_("yeni roller"), default=list)
+
+    class Meta:
+        verbose_name = _("rol değişikliği")
+        verbose_name_plural = _("rol değişiklikleri")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.roles_before} → {self.roles_after}"
+
+    @property
+    def before_labels(self) -> list[str]:
+        return role_labels(self.roles_before)
+
+    @property
+    def after_labels(self) -> list[str]:
+        return role_labels(self.roles_after)
+
+    @property
+    def by_support(self) -> bool:
+        return self.via == "support"
 
 
 def _signed_form_path(instance, filename: str) -> str:
@@ -192,6 +268,7 @@ class AuthorizationRequest(models.Model):
     applicant_email = models.EmailField(_("başvuran e-posta"))
     applicant_phone = models.CharField(_("başvuran cep telefonu"), max_length=20)
     role_reason = models.TextField(_("görevi / talep gerekçesi"), max_length=1000)
+    requested_roles = models.JSONField(_("istenen roller"), default=default_roles, blank=True)
     status = models.CharField(
         _("durum"),
         max_length=20,
@@ -270,3 +347,7 @@ class AuthorizationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def requested_role_labels(self) -> list[str]:
+        return role_labels(normalize_roles(self.requested_roles))

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from .authorization import upload_token_matches
-from .models import AuthorizationRequest, Membership, ServiceProvider, User
+from .models import AuthorizationRequest, Membership, MembershipRoleChange, ServiceProvider, User
 
 
 def memberships_active_for(*, user: User) -> QuerySet[Membership]:
@@ -92,3 +92,25 @@ def authorized_person_emails_for(*, service_provider: ServiceProvider) -> list[s
         if email and email not in emails
     ]
     return emails
+
+
+ROLE_HISTORY_LIMIT = 50
+
+
+def role_changes_for(*, service_provider: ServiceProvider, limit: int = ROLE_HISTORY_LIMIT):
+    """The company's latest role changes (who, when, from, to), newest first."""
+    return (
+        MembershipRoleChange.objects.filter(membership__service_provider=service_provider)
+        .select_related("membership__user", "changed_by")
+        .order_by("-changed_at", "-pk")[:limit]
+    )
+
+
+def authorization_requests_of_applicant(*, tckn: str) -> QuerySet[AuthorizationRequest]:
+    """A person's own requests (any company), newest first: the home page of someone who is
+    not (yet) a member shows where they stand."""
+    return (
+        AuthorizationRequest.objects.filter(applicant_tckn=tckn)
+        .select_related("service_provider")
+        .order_by("-created_at", "-pk")
+    )

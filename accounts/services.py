@@ -7,7 +7,8 @@ from iys_portal.errors import ApplicationError, NotFoundError, PermissionDeniedE
 
 from . import authorization
 from .edevlet.client import Identity
-from .models import AuthorizationRequest, Membership, ServiceProvider, User
+from .models import AuthorizationRequest, Membership, MembershipRoleChange, ServiceProvider, User
+from .roles import normalize_roles
 
 
 @transaction.atomic
@@ -33,24 +34,39 @@ def membership_grant(
     service_provider: ServiceProvider,
     role: str,
     granted_by: User | None,
+    roles=(),
+    via: str = "",
 ) -> Membership:
-    """Give ``user`` access to ``service_provider``; re-activates a deactivated membership."""
+    """Give ``user`` access to ``service_provider``; re-activates a deactivated membership.
+
+    A delegate gets ``roles`` (always with «Görüntüleme»), and the grant is recorded as a role
+    change from nothing (or from the roles of an earlier, ended membership).
+    """
+    roles = normalize_roles(roles)
     membership = (
         Membership.objects.select_for_update()
         .filter(user=user, service_provider=service_provider)
         .first()
     )
     if membership is None:
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             user=user,
             service_provider=service_provider,
             role=role,
+            roles=roles,
+            granted_via=via,
             granted_by=granted_by,
             granted_at=timezone.now(),
         )
+        if role == Membership.Role.DELEGATE:
+            _record_role_change(membership, before=[], after=roles, actor=granted_by, via=via)
+        return membership
     if membership.is_active and membership.role == role:
         return membership
+    before = [] if not membership.is_active else list(membership.roles)
     membership.role = role
+    membership.roles = roles
+    membership.granted_via = via
     membership.is_active = True
     membership.granted_by = granted_by
     membership.granted_at = timezone.now()
@@ -59,6 +75,8 @@ def membership_grant(
     membership.save(
         update_fields=[
             "role",
+            "roles",
+            "granted_via",
             "is_active",
             "granted_by",
             "granted_at",
@@ -66,6 +84,65 @@ def membership_grant(
             "deactivated_at",
         ]
     )
+    if role == Membership.Role.DELEGATE:
+        _record_role_change(membership, before=before, after=roles, actor=granted_by, via=via)
+    return membership
+
+
+def _record_role_change(membership, *, before, after, actor, via) -> MembershipRoleChange:
+    return MembershipRoleChange.objects.create(
+        membership=membership,
+        changed_by=actor,
+        via=via or "portal",
+        changed_at=timezone.now(),
+        roles_before=list(before),
+        roles_after=list(after),
+    )
+
+
+def _require_authorized_person(*, actor: User, service_provider_id: int, message) -> None:
+    if not Membership.objects.filter(
+        user=actor,
+        service_provider_id=service_provider_id,
+        role=Membership.Role.AUTHORIZED,
+        is_active=True,
+    ).exists():
+        raise PermissionDeniedError(message, code="not_authorized_person")
+
+
+@transaction.atomic
+def membership_roles_set(
+    *, service_provider: ServiceProvider, membership_id: int, roles, actor: User
+) -> Membership:
+    """The authorized person sets a delegate's roles (an owner's decision). Recorded with who,
+    when, from and to; setting the same set again records nothing."""
+    _require_authorized_person(
+        actor=actor,
+        service_provider_id=service_provider.pk,
+        message=_("Rolleri yalnızca yetkili kişi değiştirebilir."),
+    )
+    try:
+        roles = normalize_roles(roles)
+    except ValueError:
+        raise ApplicationError(_("Geçersiz rol seçimi."), code="bad_role") from None
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(
+            pk=membership_id,
+            service_provider=service_provider,
+            role=Membership.Role.DELEGATE,
+            is_active=True,
+        )
+        .first()
+    )
+    if membership is None:
+        raise NotFoundError(_("Temsilci bulunamadı."), code="not_found")
+    before = normalize_roles(membership.roles)
+    if before == roles:
+        return membership
+    membership.roles = roles
+    membership.save(update_fields=["roles"])
+    _record_role_change(membership, before=before, after=roles, actor=actor, via="portal")
     return membership
 
 
@@ -81,10 +158,24 @@ def membership_deactivate(*, membership_id: int, actor: User) -> Membership:
     membership.deactivated_by = actor
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_by", "deactivated_at"])
+    _record_role_change(
+        membership,
+        before=normalize_roles(membership.roles),
+        after=[],
+        actor=actor,
+        via="support" if actor.is_staff else "portal",
+    )
     return membership
 
 
 # --- Authorization requests («İLETİ YÖNETİM SİSTEMİ YETKİLENDİRME TALEP FORMU») ---------------
+
+
+def _clean_roles(roles) -> list[str]:
+    try:
+        return normalize_roles(roles)
+    except ValueError:
+        raise ApplicationError(_("Geçersiz rol seçimi."), code="bad_role") from None
 
 
 def _queue(task, *args) -> None:
@@ -102,6 +193,7 @@ def authorization_request_create(
     phone: str,
     role_reason: str,
     ip: str | None = None,
+    requested_roles=(),
 ) -> tuple[AuthorizationRequest, bool]:
     """File a request and queue the pre-filled form to the applicant's e-mail.
 
@@ -155,6 +247,7 @@ def authorization_request_create(
         applicant_email=email.strip(),
         applicant_phone=phone,
         role_reason=role_reason.strip(),
+        requested_roles=_clean_roles(requested_roles),
         upload_nonce=authorization.new_upload_nonce(),
         upload_link_expires_at=authorization.new_upload_deadline(),
         created_ip=ip or None,
@@ -228,11 +321,13 @@ def _lock_request(authorization_request_id: int) -> AuthorizationRequest:
 
 @transaction.atomic
 def authorization_request_approve(
-    *, authorization_request_id: int, actor: User, via: str
+    *, authorization_request_id: int, actor: User, via: str, roles=None
 ) -> AuthorizationRequest:
     """Make the applicant an active delegate of the company. Approving twice changes nothing.
 
-    Support approves only on the signed form; the authorized person needs no paper.
+    Support approves only on the signed form; the authorized person needs no paper. Support's
+    delegate starts with «Görüntüleme» whatever the form asked for (more is the authorized
+    person's decision); the authorized person gives ``roles`` (default: what the form asked).
     """
     from .tasks import send_authorization_request_decision
 
@@ -277,11 +372,17 @@ def authorization_request_approve(
             _("Başvuran bu hizmet sağlayıcının yetkili kişisidir; temsilci yapılamaz."),
             code="applicant_is_authorized_person",
         )
+    if via == AuthorizationRequest.DecidedVia.SUPPORT:
+        roles = []
+    elif roles is None:
+        roles = request.requested_roles
     membership = membership_grant(
         user=user,
         service_provider=request.service_provider,
         role=Membership.Role.DELEGATE,
         granted_by=actor,
+        roles=_clean_roles(roles),
+        via=via,
     )
     request.status = AuthorizationRequest.Status.APPROVED
     request.decided_via = via
@@ -336,17 +437,11 @@ def delegate_deactivate(
     *, service_provider: ServiceProvider, membership_id: int, actor: User
 ) -> Membership:
     """The authorized person ends a delegate's access to their own company only."""
-    is_authorized_person = Membership.objects.filter(
-        user=actor,
-        service_provider=service_provider,
-        role=Membership.Role.AUTHORIZED,
-        is_active=True,
-    ).exists()
-    if not is_authorized_person:
-        raise PermissionDeniedError(
-            _("Temsilci yetkisini yalnızca yetkili kişi kaldırabilir."),
-            code="not_authorized_person",
-        )
+    _require_authorized_person(
+        actor=actor,
+        service_provider_id=service_provider.pk,
+        message=_("Temsilci yetkisini yalnızca yetkili kişi kaldırabilir."),
+    )
     if not Membership.objects.filter(
         pk=membership_id, service_provider=service_provider, role=Membership.Role.DELEGATE
     ).exists():

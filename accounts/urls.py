@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_delegates
 
 app_name = "accounts"
 
@@ -27,20 +27,25 @@ urlpatterns = [
         views.authorization_request_upload,
         name="authorization_request_upload",
     ),
-    path("yetkilendirmeler/", views.delegates, name="delegates"),
+    path("yetkilendirmeler/", views_delegates.delegates, name="delegates"),
     path(
         "yetkilendirmeler/talep/<int:pk>/onayla/",
-        views.authorization_request_approve_view,
+        views_delegates.authorization_request_approve_view,
         name="authorization_request_approve",
     ),
     path(
         "yetkilendirmeler/talep/<int:pk>/reddet/",
-        views.authorization_request_reject_view,
+        views_delegates.authorization_request_reject_view,
         name="authorization_request_reject",
     ),
     path(
         "yetkilendirmeler/kisi/<int:pk>/kaldir/",
-        views.delegate_deactivate_view,
+        views_delegates.delegate_deactivate_view,
         name="delegate_deactivate",
+    ),
+    path(
+        "yetkilendirmeler/kisi/<int:pk>/roller/",
+        views_delegates.delegate_roles_view,
+        name="delegate_roles",
     ),
 ]

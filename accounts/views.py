@@ -16,25 +16,19 @@ from django_ratelimit.decorators import ratelimit
 from iys_portal.errors import ApplicationError, NotFoundError
 
 from . import authorization
-from .decorators import authorized_person_required
 from .edevlet.client import EDevletClient, EDevletError
-from .forms import AuthorizationRequestForm, RejectionForm, SignedFormUploadForm
+from .forms import AuthorizationRequestForm, SignedFormUploadForm
 from .middleware import SESSION_PROVIDER_KEY
 from .models import AuthorizationRequest
 from .selectors import (
     authorization_request_get_by_upload_token,
-    authorization_request_get_for,
-    authorization_requests_open_for,
-    delegates_active_for,
+    authorization_requests_of_applicant,
     membership_get_active,
     memberships_active_for,
 )
 from .services import (
-    authorization_request_approve,
     authorization_request_attach_signed_form,
     authorization_request_create,
-    authorization_request_reject,
-    delegate_deactivate,
     user_sync_from_identity,
 )
 
@@ -43,6 +37,9 @@ logger = logging.getLogger(__name__)
 SESSION_STATE_KEY = "edevlet_state"
 SESSION_NEXT_KEY = "edevlet_next"
 SESSION_REFUSED_NAME_KEY = "edevlet_refused_name"
+# The TCKN e-Devlet vouched for, kept so that the refusal page can show the person's own
+# authorization requests (never taken from the browser).
+SESSION_REFUSED_TCKN_KEY = "edevlet_refused_tckn"
 
 
 def _callback_uri(request) -> str:
@@ -104,6 +101,7 @@ def edevlet_callback(request):
     memberships = list(memberships_active_for(user=user))
     if not memberships:
         request.session[SESSION_REFUSED_NAME_KEY] = user.get_full_name()
+        request.session[SESSION_REFUSED_TCKN_KEY] = user.tckn
         return redirect("accounts:no_membership")
 
     next_url = request.session.pop(SESSION_NEXT_KEY, "")
@@ -119,7 +117,14 @@ def edevlet_callback(request):
 @require_GET
 def no_membership(request):
     name = request.session.get(SESSION_REFUSED_NAME_KEY, "")
-    return render(request, "accounts/no_membership.html", {"person_name": name}, status=403)
+    tckn = request.session.get(SESSION_REFUSED_TCKN_KEY, "")
+    own_requests = list(authorization_requests_of_applicant(tckn=tckn)[:10]) if tckn else []
+    return render(
+        request,
+        "accounts/no_membership.html",
+        {"person_name": name, "own_requests": own_requests},
+        status=403,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,6 +225,7 @@ def authorization_request_new(request):
                     email=data["email"],
                     phone=data["phone"],
                     role_reason=data["role_reason"],
+                    requested_roles=data["requested_roles"],
                     ip=_client_ip(request),
                 )
             except ApplicationError as exc:
@@ -283,93 +289,3 @@ def authorization_request_upload(request, number: str, token: str):
                 return redirect("accounts:authorization_request_sent")
         return render(request, template, context, status=400)
     return render(request, template, context)
-
-
-# --- Authorization requests and delegates: the authorized person's page ---------------------
-
-
-@authorized_person_required
-@require_GET
-def delegates(request):
-    provider = request.service_provider
-    return render(
-        request,
-        "accounts/delegates.html",
-        {
-            "open_requests": list(authorization_requests_open_for(service_provider=provider)),
-            "delegates": list(delegates_active_for(service_provider=provider)),
-            "rejection_form": RejectionForm(),
-        },
-    )
-
-
-def _own_request_or_404(request, pk: int) -> AuthorizationRequest:
-    auth_request = authorization_request_get_for(service_provider=request.service_provider, pk=pk)
-    if auth_request is None:
-        raise Http404
-    return auth_request
-
-
-@authorized_person_required
-@require_POST
-def authorization_request_approve_view(request, pk: int):
-    auth_request = _own_request_or_404(request, pk)
-    try:
-        authorization_request_approve(
-            authorization_request_id=auth_request.pk,
-            actor=request.user,
-            via=AuthorizationRequest.DecidedVia.PORTAL,
-        )
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s artık firmanız adına giriş yapabilir.")
-            % {"name": auth_request.applicant_full_name},
-        )
-    return redirect("accounts:delegates")
-
-
-@authorized_person_required
-@require_POST
-def authorization_request_reject_view(request, pk: int):
-    auth_request = _own_request_or_404(request, pk)
-    form = RejectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Ret gerekçesi yazınız."))
-        return redirect("accounts:delegates")
-    try:
-        authorization_request_reject(
-            authorization_request_id=auth_request.pk,
-            actor=request.user,
-            via=AuthorizationRequest.DecidedVia.PORTAL,
-            reason=form.cleaned_data["reason"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("%(number)s numaralı talep reddedildi.") % {"number": auth_request.number}
-        )
-    return redirect("accounts:delegates")
-
-
-@authorized_person_required
-@require_POST
-def delegate_deactivate_view(request, pk: int):
-    try:
-        membership = delegate_deactivate(
-            service_provider=request.service_provider, membership_id=pk, actor=request.user
-        )
-    except NotFoundError as exc:
-        raise Http404 from exc
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s kişisinin firmanız adına giriş yetkisi kaldırıldı.")
-            % {"name": membership.user.get_full_name() or membership.user.masked_tckn},
-        )
-    return redirect("accounts:delegates")

@@ -50,7 +50,12 @@ class PartnerGrantForm(_GrantForm):
     reconciliation = forms.BooleanField(
         label=_("Mutabakat yetkisi de ver"),
         required=False,
-        help_text=_("İş ortağı, izin kayıtlarınızın mutabakatını da yapabilir."),
+        help_text=_(
+            "Mutabakat: iş ortağı bu markanın seçilen kanallardaki tüm izin kayıtlarını İYS'den "
+            "toplu olarak çekip kendi kayıtlarıyla karşılaştırabilir ve farkları düzeltebilir. "
+            "Yalnızca izin listenizi bu iş ortağının sisteminde eksiksiz tutmasını istiyorsanız "
+            "verin; gerekmiyorsa işaretlemeyin."
+        ),
     )
     field_order = ["integrator", "channels", "reconciliation"]
 
@@ -68,3 +73,23 @@ class AhsGrantForm(_GrantForm):
         },
     )
     field_order = ["integrator", "channels"]
+
+
+class GrantRevokeForm(forms.Form):
+    """Which channels of a grant to revoke; all of them are ticked at first."""
+
+    channels = forms.MultipleChoiceField(
+        label=_("Kaldırılacak kanallar"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("En az bir kanal seçiniz."),
+            "invalid_choice": _("Geçersiz kanal seçimi."),
+        },
+    )
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].choices = [(c, c) for c in grant.channels]
+        if not self.is_bound:
+            self.initial["channels"] = list(grant.channels)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 from iys_portal.errors import ApplicationError
 
 from .models import CHANNEL_FIELDS, Brand, Channel, Grant, Integrator
@@ -62,6 +63,7 @@ def brand_create(
 
     The company row is locked so that two clicks (or two people) cannot add the same name twice.
     """
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     name = _clean_brand_name(name)
     ServiceProvider.objects.select_for_update().get(pk=service_provider.pk)
     _ensure_name_free(service_provider_id=service_provider.pk, name=name)
@@ -106,6 +108,7 @@ def _lock_brand(*, service_provider: ServiceProvider, brand_id: int) -> Brand:
 def brand_rename(
     *, service_provider: ServiceProvider, brand_id: int, name: str, actor: User
 ) -> Brand:
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     brand = _lock_brand(service_provider=service_provider, brand_id=brand_id)
     name = _clean_brand_name(name)
     if name == brand.name:
@@ -227,6 +230,7 @@ def partner_grant_set(
     """Authorize a business partner for a brand on ``channels`` (read + write, optionally
     reconciliation). A brand has at most one partner: a different choice replaces the current
     partner grant, which is revoked in the same transaction."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     brand = _lock_brand(service_provider=service_provider, brand_id=brand_id)
     _ensure_brand_active(brand)
     if not has_active_package(service_provider=service_provider):
@@ -262,6 +266,7 @@ def ahs_grant_set(
     """Authorize an AHS for a brand on ``channels``: read-only (consent check before sending),
     always. A brand may have several AHS; choosing one again with other channels replaces its
     grant. No package needed."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     brand = _lock_brand(service_provider=service_provider, brand_id=brand_id)
     _ensure_brand_active(brand)
     chosen = _clean_channels(channels)
@@ -278,8 +283,17 @@ def ahs_grant_set(
 
 
 @transaction.atomic
-def grant_revoke(*, service_provider: ServiceProvider, grant_id: int, actor: User) -> Grant:
-    """Revoke a grant; revoking one that has already ended changes nothing."""
+def grant_revoke(
+    *,
+    service_provider: ServiceProvider,
+    grant_id: int,
+    actor: User,
+    channels: Iterable[str] | None = None,
+) -> Grant:
+    """Revoke a grant on ``channels`` (default: all of them). Revoking some channels ends the
+    grant and creates one for the channels left (rows are history, never edited); the new grant
+    is returned. Revoking a grant that has already ended changes nothing."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     grant = (
         Grant.objects.select_for_update(of=("self",))
         .filter(pk=grant_id, brand__service_provider=service_provider)
@@ -289,5 +303,22 @@ def grant_revoke(*, service_provider: ServiceProvider, grant_id: int, actor: Use
         raise ApplicationError(_("Yetkilendirme bulunamadı."), code="grant_not_found")
     if grant.revoked_at is not None:
         return grant
-    _end(grant, actor=actor, reason=Grant.EndReason.REVOKED)
-    return grant
+    remaining = set(grant.channels)
+    if channels is not None:
+        chosen = _clean_channels(channels)
+        if not chosen <= remaining:
+            raise ApplicationError(_("Bu yetkide olmayan bir kanal seçtiniz."), code="bad_channel")
+        remaining -= chosen
+    else:
+        remaining = set()
+    if not remaining:
+        _end(grant, actor=actor, reason=Grant.EndReason.REVOKED)
+        return grant
+    return _grant(
+        brand=grant.brand,
+        integrator=grant.integrator,
+        channels=remaining,
+        reconcile=grant.can_reconcile,
+        actor=actor,
+        current=grant,
+    )

@@ -6,10 +6,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import provider_required
+from accounts.permissions import Role, has_role, role_required
 from iys_portal.errors import ApplicationError
 
 from . import services
-from .forms import AhsGrantForm, BrandForm, PartnerGrantForm
+from .forms import AhsGrantForm, BrandForm, GrantRevokeForm, PartnerGrantForm
 from .models import Brand, Grant
 from .packaging import has_active_package
 from .selectors import brand_get, brand_history, brand_overview, grant_get, grants_live_for_brand
@@ -26,11 +27,19 @@ def _brand_or_404(request, brand_id: int) -> Brand:
 @provider_required
 def index(request):
     overview = brand_overview(service_provider=request.service_provider)
-    return render(request, "brands/index.html", {"overview": overview, "brand_form": BrandForm()})
+    return render(
+        request,
+        "brands/index.html",
+        {
+            "overview": overview,
+            "brand_form": BrandForm(),
+            "can_manage": has_role(request.membership, Role.BRANDS),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@provider_required
+@role_required(Role.BRANDS)
 def brand_add(request):
     form = BrandForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -53,7 +62,7 @@ def brand_add(request):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_required
+@role_required(Role.BRANDS)
 def brand_rename(request, brand_id: int):
     brand = _brand_or_404(request, brand_id)
     if request.method == "POST":
@@ -123,7 +132,7 @@ def _grant_page(request, brand_id: int, *, form_class, service, template: str):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_required
+@role_required(Role.BRANDS)
 def partner_add(request, brand_id: int):
     return _grant_page(
         request,
@@ -135,7 +144,7 @@ def partner_add(request, brand_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_required
+@role_required(Role.BRANDS)
 def ahs_add(request, brand_id: int):
     return _grant_page(
         request,
@@ -147,7 +156,7 @@ def ahs_add(request, brand_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_required
+@role_required(Role.BRANDS)
 def grant_revoke(request, brand_id: int, grant_id: int):
     try:
         grant = grant_get(
@@ -155,21 +164,41 @@ def grant_revoke(request, brand_id: int, grant_id: int):
         )
     except Grant.DoesNotExist:
         raise Http404 from None
-    if request.method == "POST":
+    form = GrantRevokeForm(request.POST if request.method == "POST" else None, grant=grant)
+    if request.method == "POST" and grant.revoked_at is None:
+        if not form.is_valid():
+            return render(
+                request,
+                "brands/grant_revoke.html",
+                {"grant": grant, "brand": grant.brand, "form": form},
+                status=400,
+            )
+        chosen = form.cleaned_data["channels"]
         try:
             services.grant_revoke(
-                service_provider=request.service_provider, grant_id=grant.pk, actor=request.user
+                service_provider=request.service_provider,
+                grant_id=grant.pk,
+                actor=request.user,
+                channels=chosen,
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(
                 request,
-                _("%(integrator)s için «%(brand)s» markasındaki yetki kaldırıldı.")
-                % {"integrator": grant.integrator.title, "brand": grant.brand.name},
+                _("%(integrator)s için «%(brand)s» markasındaki %(channels)s yetkisi kaldırıldı.")
+                % {
+                    "integrator": grant.integrator.title,
+                    "brand": grant.brand.name,
+                    "channels": ", ".join(c for c in grant.channels if c in chosen),
+                },
             )
         return redirect("brands:index")
-    return render(request, "brands/grant_revoke.html", {"grant": grant, "brand": grant.brand})
+    if request.method == "POST":
+        return redirect("brands:index")
+    return render(
+        request, "brands/grant_revoke.html", {"grant": grant, "brand": grant.brand, "form": form}
+    )
 
 
 @require_GET

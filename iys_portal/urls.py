@@ -28,5 +28,6 @@ if settings.EDEVLET_SIMULATOR:
 if settings.BENCHMARK_BASELINE:
     urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench_baseline"))
 
+handler403 = "iys_portal.views.permission_denied"
 handler404 = "iys_portal.views.page_not_found"
 handler500 = "iys_portal.views.server_error"

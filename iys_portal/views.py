@@ -5,7 +5,12 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "home.html")
+    from .home import home_overview_for
+
+    return render(request, "home.html", {"home": home_overview_for(membership=membership)})
 
 
 @require_GET
@@ -17,6 +22,19 @@ def healthz(request):
 def bench_baseline(request):
     """The benchmark's yardstick: a bare view and a tiny template (mounted only for bench/)."""
     return render(request, "bench/baseline.html", {"name": "İYS"})
+
+
+def permission_denied(request, exception):
+    """403. Inside the admin it is the admin's own page (its header, its way back), not the
+    portal's, whose text speaks to customers."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    message = str(exception) if exception and str(exception) else ""
+    if request.path.startswith(reverse("admin:index")):
+        context = {**admin.site.each_context(request), "message": message}
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request, exception):

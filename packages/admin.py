@@ -3,11 +3,19 @@ subscriptions are read-only (they change through services only); support answers
 requests here."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from iys_portal.errors import ApplicationError
+from iys_portal.formatting import format_try
 
-from . import services
+from . import quotes, services
+from .forms import QuoteOfferForm
 from .models import (
     ContractAcceptance,
     ContractVersion,
@@ -140,16 +148,19 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(admin.ModelAdmin):
+    """The quote desk (Destek): see the request, price it, send the offer."""
+
+    change_form_template = "admin/packages/quoterequest/change_form.html"
     list_display = (
         "service_provider",
         "address_count",
         "contact_email",
         "contact_phone",
         "status",
+        "offer_total_display",
         "created_at",
     )
     list_filter = ("status",)
-    list_editable = ("status",)
     search_fields = ("service_provider__title", "contact_email")
     readonly_fields = (
         "service_provider",
@@ -161,4 +172,83 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         "note",
         "created_by",
         "created_at",
+        "status",
+        "offer_net_amount",
+        "offer_vat_rate",
+        "offer_valid_until",
+        "offer_note",
+        "offered_by",
+        "offered_at",
+        "accepted_by",
+        "accepted_at",
+        "order",
     )
+
+    @admin.display(description=_("Teklif (KDV dahil)"))
+    def offer_total_display(self, obj):
+        return format_try(obj.offer_total) if obj.offer_net_amount else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _may_price(self, request) -> bool:
+        return request.user.has_perm(quotes.PRICE_PERMISSION)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:object_id>/teklif/",
+                self.admin_site.admin_view(self.offer_view),
+                name="packages_quoterequest_offer",
+            )
+        ]
+        return own + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self._may_price(request):
+            context["offer_form"] = context.get("offer_form") or QuoteOfferForm(
+                initial=QuoteOfferForm.initial_for(obj)
+            )
+            context["may_price"] = obj.status in (
+                QuoteRequest.Status.OPEN,
+                QuoteRequest.Status.OFFERED,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @method_decorator(require_POST)
+    def offer_view(self, request, object_id: int):
+        obj = self.get_object(request, str(object_id))
+        if obj is None:
+            raise Http404
+        if not (self.has_view_permission(request, obj) and self._may_price(request)):
+            raise PermissionDenied
+        form = QuoteOfferForm(request.POST)
+        if form.is_valid():
+            try:
+                quotes.quote_offer_send(
+                    quote_id=obj.pk,
+                    net_amount=form.cleaned_data["net_amount"],
+                    valid_until=form.cleaned_data["valid_until"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                obj.refresh_from_db()
+                messages.success(
+                    request,
+                    _("Teklif gönderildi: %(total)s (KDV dahil). Müşteri portalda kabul edebilir.")
+                    % {"total": format_try(obj.offer_total)},
+                )
+            return redirect(reverse("admin:packages_quoterequest_change", args=[obj.pk]))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("admin:packages_quoterequest_change", args=[obj.pk]))

@@ -1,6 +1,7 @@
 """Forms of the checkout: they validate shape only; services decide."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -78,3 +79,52 @@ class QuoteRequestForm(SizingForm):
         if not re.fullmatch(r"\+90[2-5]\d{9}", phone):
             raise ValidationError(_("Geçerli bir telefon numarası giriniz (ör. 0212 555 01 01)."))
         return phone
+
+
+class QuoteOfferForm(forms.Form):
+    """Support's offer for an İLETİ+ request (the quote desk in the admin)."""
+
+    net_amount = forms.DecimalField(
+        label=_("Yıllık tutar (KDV hariç, ₺)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        error_messages={
+            "required": _("Tutarı yazınız."),
+            "invalid": _("Geçerli bir tutar giriniz (ör. 45.000,00)."),
+            "min_value": _("Tutar sıfırdan büyük olmalıdır."),
+            "max_digits": _("Tutar çok büyük."),
+            "max_decimal_places": _("Kuruş en fazla iki hane olabilir."),
+        },
+    )
+    valid_until = forms.DateField(
+        label=_("Geçerlilik tarihi"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Geçerlilik tarihini yazınız."),
+            "invalid": _("Geçerli bir tarih giriniz."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Müşteriye not"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    OFFER_DAYS = 30
+
+    @classmethod
+    def initial_for(cls, quote) -> dict:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return {
+            "net_amount": quote.offer_net_amount,
+            "valid_until": quote.offer_valid_until
+            or timezone.localdate() + timedelta(days=cls.OFFER_DAYS),
+            "note": quote.offer_note,
+        }

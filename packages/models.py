@@ -372,39 +372,4 @@ class SubscriptionReminder(models.Model):
         return f"{self.subscription} — {self.days_before}"
 
 
-class QuoteRequest(models.Model):
-    """An İLETİ+ quote request (address count above the largest fixed package); support
-    handles it in the admin."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Açık")
-        ANSWERED = "answered", _("Yanıtlandı")
-        CLOSED = "closed", _("Kapatıldı")
-
-    service_provider = models.ForeignKey(
-        "accounts.ServiceProvider",
-        on_delete=models.PROTECT,
-        related_name="quote_requests",
-        verbose_name=_("hizmet sağlayıcı"),
-    )
-    phone_count = models.PositiveIntegerField(_("telefon numarası sayısı"))
-    email_count = models.PositiveIntegerField(_("e-posta adresi sayısı"))
-    address_count = models.PositiveIntegerField(_("adres sayısı"))
-    contact_email = models.EmailField(_("iletişim e-postası"))
-    contact_phone = models.CharField(_("iletişim telefonu"), max_length=20, blank=True)
-    note = models.TextField(_("açıklama"), blank=True)
-    status = models.CharField(
-        _("durum"), max_length=20, choices=Status.choices, default=Status.OPEN
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("oluşturulma"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("İLETİ+ teklif talebi")
-        verbose_name_plural = _("İLETİ+ teklif talepleri")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.service_provider} — {self.address_count}"
+from .quote_models import QuoteRequest  # noqa: E402, F401  (split by subject; same app)

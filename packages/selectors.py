@@ -21,6 +21,7 @@ from .models import (
     Order,
     Package,
     Promotion,
+    QuoteRequest,
     Subscription,
 )
 
@@ -301,3 +302,28 @@ def _has_acceptance(order: Order) -> bool:
         return order.acceptance is not None
     except ContractAcceptance.DoesNotExist:
         return False
+
+
+# İLETİ+ quotes --------------------------------------------------------------------------------
+
+
+def quote_price(quote) -> Price:
+    """The yearly price support offered (ex-VAT and VAT, Decimal kuruş)."""
+    net = money(quote.offer_net_amount)
+    return Price(net=net, vat=money(net * quote.offer_vat_rate), is_free=False)
+
+
+def quotes_offered_for(*, service_provider: ServiceProvider):
+    """Offers waiting for the customer's answer (and still valid), newest first."""
+    return (
+        QuoteRequest.objects.filter(
+            service_provider=service_provider, status=QuoteRequest.Status.OFFERED
+        )
+        .exclude(offer_valid_until__lt=timezone.localdate())
+        .order_by("-offered_at", "-pk")
+    )
+
+
+def quote_get_for(*, service_provider: ServiceProvider, pk: int):
+    """One quote request of this company, or None (a foreign id looks like a missing one)."""
+    return QuoteRequest.objects.filter(service_provider=service_provider, pk=pk).first()

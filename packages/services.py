@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_count, money
 
@@ -34,6 +35,7 @@ from .selectors import (
     contract_version_current,
     orders_overdue_transfers,
     package_price,
+    quote_price,
     subscription_active_for,
     subscription_credit,
     subscription_scheduled_for,
@@ -59,6 +61,15 @@ def _locked_order(order_id: int) -> Order:
         return Order.objects.select_for_update().select_related("package").get(pk=order_id)
     except Order.DoesNotExist:
         raise ApplicationError(_("Sipariş bulunamadı."), code="not_found") from None
+
+
+def _purchaser_order(order_id: int, actor: User | None) -> Order:
+    """The locked order, after checking that ``actor`` holds «Satın alma» for its company."""
+    order = _locked_order(order_id)
+    require_actor_role(
+        actor=actor, service_provider_id=order.service_provider_id, role=Role.PURCHASING
+    )
+    return order
 
 
 def order_transition(
@@ -110,12 +121,18 @@ def _new_code() -> str:
 
 
 def _order_terms(
-    *, service_provider: ServiceProvider, package: Package, address_count: int, at: datetime
+    *,
+    service_provider: ServiceProvider,
+    package: Package,
+    address_count: int,
+    at: datetime,
+    quote: QuoteRequest | None = None,
 ) -> dict:
-    """Kind and amounts of an order for ``package`` now, computed on the server only."""
+    """Kind and amounts of an order for ``package`` now, computed on the server only. An
+    İLETİ+ order is priced by its accepted ``quote`` (support's offer), never by the browser."""
     if not package.is_active:
         raise ApplicationError(_("Bu paket şu anda satışta değil."), code="inactive")
-    if package.is_quote_only:
+    if package.is_quote_only and quote is None:
         raise ApplicationError(
             _("%(name)s için fiyat teklifi isteyiniz; bu paket doğrudan satın alınamaz.")
             % {"name": package.name},
@@ -152,7 +169,7 @@ def _order_terms(
                     code="already_scheduled",
                 )
             kind = Order.Kind.RENEWAL
-    price = package_price(package=package, at=at)
+    price = quote_price(quote) if quote is not None else package_price(package=package, at=at)
     credit = min(credit, price.gross)
     return {
         "kind": kind,
@@ -176,6 +193,7 @@ def order_start(
     """«Paket Seçimi»: the company's draft order for ``package`` (one draft at a time: coming
     back to this step updates it). Coming back from a later step (``order_code`` of an order
     whose contract was accepted) starts a new draft and cancels that one."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.PURCHASING)
     if phone_count < 0 or email_count < 0:
         raise ApplicationError(_("Sayılar negatif olamaz."))
     address_count = address_count_of(phone_count=phone_count, email_count=email_count)
@@ -248,7 +266,7 @@ def order_accept_contract(
     from .tasks import render_contract_pdf
 
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status != S.DRAFT:
             if hasattr(order, "acceptance"):
                 return order  # a double click: accepted once already
@@ -265,6 +283,7 @@ def order_accept_contract(
             package=order.package,
             address_count=order.address_count,
             at=now,
+            quote=QuoteRequest.objects.filter(order=order).first(),
         )
         acceptance = ContractAcceptance.objects.create(
             order=order,
@@ -389,7 +408,7 @@ def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
     """«Tamamla» for a free order: straight to active. (order, True) the first time; a second
     click returns (order, False) and changes nothing."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == S.ACTIVE:
             return order, False
         if order.status == S.DRAFT:
@@ -424,7 +443,7 @@ def order_choose_payment_method(*, order_id: int, method: str, actor: User | Non
     if target is None:
         raise ApplicationError(_("Geçerli bir ödeme yöntemi seçiniz."), code="invalid_method")
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == target:
             return order
         if order.status == S.DRAFT:
@@ -520,7 +539,7 @@ def order_reopen_for_payment(
 def order_cancel(*, order_id: int, actor: User | None, note: str = "") -> Order:
     """Cancel an unpaid order (idempotent). Paid and active orders cannot be cancelled."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = _purchaser_order(order_id, actor)
         if order.status == S.CANCELLED:
             return order
         if rules.order_is_paid(order):
@@ -677,6 +696,7 @@ def quote_request_create(
 ) -> QuoteRequest:
     """İLETİ+: above the largest fixed package the price is quoted by support (seen in the
     admin). One open request per company: asking again updates it."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.PURCHASING)
     address_count = address_count_of(phone_count=phone_count, email_count=email_count)
     with transaction.atomic():
         ServiceProvider.objects.select_for_update().get(pk=service_provider.pk)

@@ -33,3 +33,10 @@ def lapse_subscriptions() -> int:
 @shared_task(name="packages.expire_overdue_orders")
 def expire_overdue_orders() -> int:
     return services.orders_expire_overdue()
+
+
+@shared_task(name="packages.send_quote_offer", autoretry_for=(OSError,), max_retries=5)
+def send_quote_offer(quote_id: int) -> bool:
+    from .quotes import quote_offer_email
+
+    return quote_offer_email(quote_id=quote_id)

@@ -7,11 +7,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import authorized_person_required, provider_required
+from accounts.decorators import provider_required
+from accounts.permissions import Role, role_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import order_rules, selectors, services
+from . import order_rules, quotes, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -60,7 +61,8 @@ def _redirect_to_step(request, order: Order):
 def manage(request):
     """«Paket Yönetimi»."""
     overview = selectors.package_overview_for(service_provider=request.service_provider)
-    return render(request, "packages/manage.html", {"overview": overview})
+    offers = list(selectors.quotes_offered_for(service_provider=request.service_provider))
+    return render(request, "packages/manage.html", {"overview": overview, "offers": offers})
 
 
 def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
@@ -94,7 +96,7 @@ def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None
 
 
 @require_http_methods(["GET", "POST"])
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def purchase(request):
     """«Paket Seçimi»: the sizing helper and the catalog; choosing a package starts the order."""
     order_code = ""
@@ -172,7 +174,7 @@ def purchase(request):
 
 
 @require_POST
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def quote_request(request):
     """İLETİ+: the address count is above the largest fixed package; support sees the request."""
     form = QuoteRequestForm(request.POST)
@@ -200,7 +202,7 @@ def quote_request(request):
 
 
 @require_http_methods(["GET", "POST"])
-@authorized_person_required
+@role_required(Role.PURCHASING)
 def contract(request, code: str):
     """«Sözleşme Onay». Free package: «Tamamla» ends the purchase here; paid: on to Ödeme Adımı."""
     order = _order_or_404(request, code)
@@ -274,10 +276,15 @@ def _complete_free(request, order: Order):
     )
 
 
-@require_POST
-@authorized_person_required
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PURCHASING)
 def cancel(request, code: str):
+    """GET asks first (a transfer may already be on its way); POST cancels."""
     order = _order_or_404(request, code)
+    if request.method == "GET":
+        if not order.is_in_progress or order.status == Order.Status.PAID:
+            return _redirect_to_step(request, order)
+        return render(request, "packages/cancel_confirm.html", {"order": order})
     try:
         services.order_cancel(
             order_id=order.pk, actor=request.user, note=_("Hizmet sağlayıcı iptal etti.")
@@ -309,3 +316,20 @@ def contract_pdf(request, code: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@role_required(Role.PURCHASING)
+def quote_accept(request, pk: int):
+    """İLETİ+: the customer accepts support's offer; the order continues at Sözleşme Onay."""
+    quote = selectors.quote_get_for(service_provider=request.service_provider, pk=pk)
+    if quote is None:
+        raise Http404
+    try:
+        order = quotes.quote_offer_accept(
+            service_provider=request.service_provider, quote_id=quote.pk, actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("packages:manage")
+    return redirect("packages:contract", code=order.code)

@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts.decorators import authorized_person_required, provider_required
+from accounts.decorators import provider_required
+from accounts.permissions import Role, role_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
 from packages import order_rules
@@ -93,7 +94,7 @@ def _render_step(request, order: Order, form: CardForm, *, status: int = 200, er
 
 
 @never_cache
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_GET
 def step(request, code: str):
     order = _order_or_404(request, code)
@@ -104,7 +105,7 @@ def step(request, code: str):
 
 
 @never_cache
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_POST
 @sensitive_post_parameters("card_number", "cvc")
 @ratelimit(key="user", rate=PAY_RATE, method="POST", block=False)
@@ -138,7 +139,7 @@ def pay(request, code: str):
     return HttpResponse(bank_html)
 
 
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_GET
 def installments(request, code: str):
     """The options of the card being typed (htmx), from its first 6–8 digits only."""
@@ -161,7 +162,7 @@ def installments(request, code: str):
     return render(request, "payments/_installments.html", context)
 
 
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_GET
 def installment_table(request, code: str):
     """«Taksit Seçenekleri»: the table for every card family."""

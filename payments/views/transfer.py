@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import authorized_person_required, provider_required
+from accounts.decorators import provider_required
+from accounts.permissions import Role, role_required
 from iys_portal.errors import ApplicationError
 from packages import order_rules
 from packages.models import Order
@@ -26,7 +27,7 @@ def _order(request, code: str) -> Order:
 
 
 @never_cache
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_http_methods(["GET", "POST"])
 def transfer_choose(request, code: str):
     """POST: «Onayla» in the dialog. GET: the same question as a page (no JavaScript)."""
@@ -73,7 +74,7 @@ def transfer_instructions(request, code: str):
     )
 
 
-@authorized_person_required
+@role_required(Role.PURCHASING)
 @require_POST
 def transfer_switch_to_card(request, code: str):
     """While the transfer is awaited the customer may pay by card instead."""

@@ -182,6 +182,7 @@ def test_person_without_membership_sees_explanation(edevlet_simulator, client):
     assert "yalnızca hizmet sağlayıcı yetkili kişisinin" in text
     assert "YETKİLENDİRME TALEP FORMU" in text
     assert "_auth_user_id" not in client.session  # not logged in
+    assert client.session["edevlet_refused_tckn"] == "11111111110"  # for their own requests
 
 
 @pytest.mark.django_db(transaction=True)

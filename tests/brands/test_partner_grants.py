@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.roles import Role
 from brands import services
 from brands.models import Grant
 from brands.selectors import brand_overview
@@ -11,17 +12,19 @@ from packages.services import subscriptions_lapse_due
 from tests.factories import (
     AhsFactory,
     BrandFactory,
+    MembershipFactory,
     PartnerFactory,
     SubscriptionFactory,
-    UserFactory,
+    delegate_with_roles,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def actor():
-    return UserFactory()
+def actor(provider):
+    """The company's authorized person (who holds every role)."""
+    return MembershipFactory(service_provider=provider).user
 
 
 @pytest.fixture
@@ -114,7 +117,7 @@ def test_another_companys_package_does_not_count(brand, actor):
 
 def test_replacing_the_partner_revokes_the_old_grant_in_the_same_call(active_package, brand, actor):
     old = _partner(brand, actor, PartnerFactory(title="Poli"))
-    other_person = UserFactory()
+    other_person = delegate_with_roles(brand.service_provider, Role.BRANDS).user
     new = _partner(brand, other_person, PartnerFactory(title="Veribağ"), channels=["EPOSTA"])
     old.refresh_from_db()
     assert old.revoked_at is not None

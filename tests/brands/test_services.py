@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.roles import Role
 from brands import services
 from brands.models import Brand, Grant, Integrator
 from brands.selectors import brand_history
@@ -12,18 +13,21 @@ from tests.factories import (
     AhsFactory,
     AhsGrantFactory,
     BrandFactory,
+    MembershipFactory,
     PartnerFactory,
     PartnerGrantFactory,
     ServiceProviderFactory,
     UserFactory,
+    delegate_with_roles,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def actor():
-    return UserFactory()
+def actor(provider):
+    """The company's authorized person (who holds every role)."""
+    return MembershipFactory(service_provider=provider).user
 
 
 @pytest.fixture
@@ -59,9 +63,9 @@ def test_brand_names_are_unique_per_company_turkish_case_insensitively(brand, ac
 
 
 def test_another_company_may_use_the_same_brand_name(brand, actor):
-    other = services.brand_create(
-        service_provider=ServiceProviderFactory(), name=brand.name, actor=actor
-    )
+    other_company = ServiceProviderFactory()
+    MembershipFactory(service_provider=other_company, user=actor)
+    other = services.brand_create(service_provider=other_company, name=brand.name, actor=actor)
     assert other.name == brand.name
 
 
@@ -82,9 +86,11 @@ def test_brand_rename_records_who_in_history(brand, actor):
 
 
 def test_brand_rename_of_another_companys_brand_changes_nothing(brand, actor):
+    other_company = ServiceProviderFactory()
+    MembershipFactory(service_provider=other_company, user=actor)
     with pytest.raises(ApplicationError, match="Marka bulunamadı"):
         services.brand_rename(
-            service_provider=ServiceProviderFactory(),
+            service_provider=other_company,
             brand_id=brand.pk,
             name="Ele geçti",
             actor=actor,
@@ -163,7 +169,7 @@ def test_changing_an_ahs_channels_replaces_its_grant_and_keeps_history(brand, ac
         "integrator_id": ahs.pk,
     }
     old = services.ahs_grant_set(**kwargs, channels=["MESAJ"], actor=actor)
-    changer = UserFactory()
+    changer = delegate_with_roles(brand.service_provider, Role.BRANDS).user
     new = services.ahs_grant_set(**kwargs, channels=["MESAJ", "EPOSTA"], actor=changer)
     old.refresh_from_db()
     assert (old.end_reason, old.revoked_by, old.replaced_by) == ("replaced", changer, new)
@@ -236,17 +242,19 @@ def test_revoke_records_who_and_when_and_twice_is_once(brand, actor):
     assert (revoked.revoked_by, revoked.end_reason) == (actor, "revoked")
     assert first_time is not None
     again = services.grant_revoke(
-        service_provider=brand.service_provider, grant_id=grant.pk, actor=UserFactory()
+        service_provider=brand.service_provider,
+        grant_id=grant.pk,
+        actor=delegate_with_roles(brand.service_provider, Role.BRANDS).user,
     )
     assert (again.revoked_at, again.revoked_by) == (first_time, actor)
 
 
 def test_revoke_of_another_companys_grant_changes_nothing(brand, actor):
     grant = PartnerGrantFactory(brand=brand)
+    other_company = ServiceProviderFactory()
+    MembershipFactory(service_provider=other_company, user=actor)
     with pytest.raises(ApplicationError, match="bulunamadı"):
-        services.grant_revoke(
-            service_provider=ServiceProviderFactory(), grant_id=grant.pk, actor=actor
-        )
+        services.grant_revoke(service_provider=other_company, grant_id=grant.pk, actor=actor)
     grant.refresh_from_db()
     assert grant.revoked_at is None
 

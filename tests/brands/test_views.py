@@ -107,8 +107,11 @@ def test_index_query_count_is_constant(
     assert _html(second).count('data-testid="ahs-grant"') == 12
 
 
-def test_delegate_can_add_rename_grant_and_revoke(delegate_client, provider):
+def test_delegate_with_brand_role_can_add_rename_grant_and_revoke(delegate_client, provider):
     SubscriptionFactory(service_provider=provider)
+    Membership.objects.filter(service_provider=provider, role="delegate").update(
+        roles=["view", "brands"]
+    )
     response = delegate_client.post(reverse("brands:brand_add"), {"name": "Yeni Marka"})
     assert response.status_code == 302
     brand = Brand.objects.get(service_provider=provider, name="Yeni Marka")
@@ -130,7 +133,10 @@ def test_delegate_can_add_rename_grant_and_revoke(delegate_client, provider):
         ["MESAJ", "EPOSTA"],
         delegate,
     )
-    delegate_client.post(reverse("brands:grant_revoke", args=[brand.pk, grant.pk]))
+    delegate_client.post(
+        reverse("brands:grant_revoke", args=[brand.pk, grant.pk]),
+        {"channels": ["MESAJ", "EPOSTA"]},
+    )
     grant.refresh_from_db()
     assert grant.revoked_by == delegate
 
@@ -322,8 +328,10 @@ def test_revoke_asks_for_confirmation_first(provider_client, brand):
     assert "Mobilişim firmasının «Anadolu Tekstil» markasındaki MESAJ yetkisini kaldırmak" in page
     grant.refresh_from_db()
     assert grant.revoked_at is None
-    response = provider_client.post(url, follow=True)
-    assert "Mobilişim için «Anadolu Tekstil» markasındaki yetki kaldırıldı." in _html(response)
+    response = provider_client.post(url, {"channels": ["MESAJ"]}, follow=True)
+    assert "Mobilişim için «Anadolu Tekstil» markasındaki MESAJ yetkisi kaldırıldı." in _html(
+        response
+    )
     grant.refresh_from_db()
     assert grant.end_reason == "revoked"
     again = _html(provider_client.get(url))
@@ -340,7 +348,9 @@ def test_history_shows_who_did_what_and_when(provider_client, provider, authoriz
         {"integrator": partner.pk, "channels": ["MESAJ"]},
     )
     grant = Grant.objects.get()
-    provider_client.post(reverse("brands:grant_revoke", args=[brand.pk, grant.pk]))
+    provider_client.post(
+        reverse("brands:grant_revoke", args=[brand.pk, grant.pk]), {"channels": ["MESAJ"]}
+    )
     page = _html(provider_client.get(reverse("brands:history", args=[brand.pk])))
     table = page[page.index('data-testid="history"') :]
     assert table.index("Yetki kaldırıldı") < table.index("Yetki verildi")
@@ -379,3 +389,14 @@ def test_history_query_count_is_constant(provider_client, brand, django_assert_n
     with django_assert_num_queries(len(captured.captured_queries)):
         second = provider_client.get(url)
     assert _html(second).count("Yetki kaldırıldı") == 6
+
+
+def test_a_viewer_sees_brands_without_the_buttons_and_is_refused_anyway(delegate_client, provider):
+    brand = BrandFactory(service_provider=provider)
+    page = _html(delegate_client.get(INDEX))
+    assert brand.name in page and 'data-testid="brands-read-only"' in page
+    assert reverse("brands:partner_add", args=[brand.pk]) not in page
+    assert reverse("brands:brand_add") not in page
+    response = delegate_client.get(reverse("brands:partner_add", args=[brand.pk]))
+    assert response.status_code == 403
+    assert "«Marka yönetimi» rolü gerekir" in response.content.decode()

@@ -80,7 +80,9 @@ def test_person_applies_uploads_signed_form_support_approves_and_logs_in(
     pdf = page.request.get(page.base_url + pdf_link.get_attribute("href"))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF-")
     assert pdf.headers["content-type"] == "application/pdf"
-    page.get_by_role("button", name="Talebi onayla").click()
+    # The decision is at the top, and asks before it takes effect.
+    page.locator("#decision summary", has_text="Talebi onayla").click()
+    page.get_by_role("button", name="Evet, onayla").click()
     expect(page.get_by_text(f"{request.number} onaylandı")).to_be_visible()
     page.get_by_role("button", name="Oturumu kapat").click()
 
@@ -111,11 +113,18 @@ def test_authorized_person_approves_in_the_portal_then_removes_the_delegate(page
     page.get_by_role("link", name="Yetkilendirmeler", exact=True).click()
     row = page.get_by_test_id(f"request-{request.number}")
     expect(row).to_contain_text("Mehmet Öztürk")
-    row.get_by_role("button", name="Onayla").click()
+    row.get_by_role("link", name="Onayla…").click()
+    # A confirmation page, where the authorized person decides the roles.
+    page.get_by_role("checkbox", name="Marka yönetimi", exact=False).check()
+    page.get_by_role("button", name="Onayla", exact=True).click()
     expect(page.get_by_text("Mehmet Öztürk artık firmanız adına giriş yapabilir.")).to_be_visible()
     expect(page.get_by_text("Bekleyen talep yok.")).to_be_visible()
+    expect(page.get_by_test_id("roles")).to_contain_text("Görüntüleme, Marka yönetimi")
+    expect(page.get_by_test_id("role-change")).to_have_count(1)
 
-    page.get_by_role("button", name="Yetkiyi kaldır").click()
+    page.get_by_role("link", name="Yetkiyi kaldır…").click()
+    page.get_by_role("button", name="Evet, yetkiyi kaldır").click()
     expect(page.get_by_text("giriş yetkisi kaldırıldı")).to_be_visible()
+    expect(page.get_by_test_id("role-change")).to_have_count(2)
     expect(page.get_by_text("Yetkilendirilmiş kişi yok.")).to_be_visible()
     assert not Membership.objects.get(user__tckn=request.applicant_tckn).is_active

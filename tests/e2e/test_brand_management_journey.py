@@ -72,7 +72,9 @@ def test_partner_and_ahs_authorization_walkthrough(page):
     expect(page.get_by_text("yetkisini kaldırmak istediğinize emin misiniz?")).to_be_visible()
     page.get_by_role("button", name="Evet, yetkiyi kaldır").click()
     expect(
-        page.get_by_text(f"{MOBILISIM} için «Anadolu Tekstil» markasındaki yetki")
+        page.get_by_text(
+            f"{MOBILISIM} için «Anadolu Tekstil» markasındaki MESAJ yetkisi kaldırıldı"
+        )
     ).to_be_visible()
     expect(page.get_by_test_id("grid-77790-MESAJ")).not_to_contain_text(MOBILISIM)
     expect(page.get_by_test_id("grid-77790-MESAJ")).to_contain_text(POLI)

@@ -13,6 +13,7 @@ __all__ = [
     "make_tckn",
     "support_group",
     "make_vkn",
+    "delegate_with_roles",
 ]
 
 
@@ -92,3 +93,15 @@ def support_group():
     migration = importlib.import_module("accounts.migrations.0003_support_group_permissions")
     migration.grant(apps, None)
     return Group.objects.get(name=migration.GROUP)
+
+
+def delegate_with_roles(service_provider, *roles, user=None):
+    """An active delegate of ``service_provider`` holding ``roles`` (plus «Görüntüleme»)."""
+    from accounts.roles import normalize_roles
+
+    return Membership.objects.create(
+        user=user or UserFactory(),
+        service_provider=service_provider,
+        role=Membership.Role.DELEGATE,
+        roles=normalize_roles(roles),
+    )

@@ -143,6 +143,17 @@ _PATHS = {
 }
 
 
+def _purchasing_delegate(service_provider):
+    from accounts.models import Membership
+
+    return Membership.objects.create(
+        user=UserFactory(),
+        service_provider=service_provider,
+        role=Membership.Role.DELEGATE,
+        roles=["view", "purchasing"],
+    ).user
+
+
 class OrderFactory(DjangoModelFactory):
     """An order at any ``status`` with amounts computed from the package like the service does.
 
@@ -197,13 +208,13 @@ class OrderFactory(DjangoModelFactory):
             else None
         )
     )
-    # The company's first member, or a person outside it (never a new authorized membership:
-    # a test may add the company's one authorized person later).
+    # The company's first member, or a new delegate who may buy (never a new authorized
+    # membership: a test may add the company's one authorized person later).
     created_by = factory.LazyAttribute(
         lambda o: (
             o.service_provider.memberships.first().user
             if o.service_provider.memberships.exists()
-            else UserFactory()
+            else _purchasing_delegate(o.service_provider)
         )
     )
     paid_at = factory.LazyAttribute(
