@@ -123,8 +123,12 @@ class IyzicoGateway(PaymentGateway):
     @sensitive_variables("request")
     def _call(self, resource_class, method: str, request: dict) -> dict:
         """One SDK call → the decoded JSON body (raises GatewayUnavailable/Timeout)."""
-        resource = self._resource(resource_class)
         operation = resource_class.__name__
+        if self.transport.plain_http and settings.PRODUCTION:
+            # Card numbers and CVCs never leave in clear text; nothing is sent (iys.E006).
+            logger.error("iyzico %s refused: plain HTTP base URL in production", operation)
+            raise unavailable("configuration")
+        resource = self._resource(resource_class)
         # Exceptions are re-raised ``from None``: the SDK's frames hold the request body (the
         # card), and an error report must never walk into them.
         try:
