@@ -101,6 +101,15 @@ class SignedFormUploadForm(forms.Form):
                 raise forms.ValidationError(
                     _("Şifreli (parola korumalı) PDF kabul edilmez."), code="encrypted"
                 ) from exc
+            if str(exc) == "too_complex":
+                raise forms.ValidationError(
+                    _(
+                        "PDF dosyası incelenemedi: dosya olağan dışı derecede karmaşık ya da "
+                        "sıkıştırılmış içerik barındırıyor. Lütfen imzalı formu tarayıp yeniden "
+                        "PDF olarak kaydediniz ve o dosyayı yükleyiniz."
+                    ),
+                    code="too_complex",
+                ) from exc
             raise forms.ValidationError(
                 _(
                     "Yüklenen dosya geçerli bir PDF değil. Lütfen imzalı formu PDF olarak "

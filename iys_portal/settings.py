@@ -136,6 +136,9 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The signed-form PDF is parsed in a child process bounded by these (accounts.pdf_probe).
+SIGNED_FORM_CHECK_TIMEOUT_SECONDS = env.float("SIGNED_FORM_CHECK_TIMEOUT_SECONDS", default=5.0)
+SIGNED_FORM_CHECK_MEMORY_MB = env.int("SIGNED_FORM_CHECK_MEMORY_MB", default=128)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
