@@ -1,8 +1,13 @@
 """Pure helpers for authorization requests: request numbers, upload-link tokens, PDF checks."""
 
-import io
+import json
+import logging
+import math
 import secrets
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -17,6 +22,9 @@ NUMBER_LENGTH = 8
 UPLOAD_LINK_VALID_DAYS = 30
 SIGNED_FORM_MAX_BYTES = 5 * 1024 * 1024
 SIGNED_FORM_MAX_PAGES = 20
+_PROBE = Path(__file__).with_name("pdf_probe.py")
+
+logger = logging.getLogger(__name__)
 
 _TOKEN_SALT = "accounts.authorization_request.upload"  # noqa: S105 (a salt, not a secret)
 
@@ -70,21 +78,41 @@ class NotAPdf(ValueError):
 def check_pdf(data: bytes) -> int:
     """Raise ``NotAPdf`` unless ``data`` is a readable, unencrypted PDF; return its page count.
 
-    Judged by content, never by file name or the browser's content type.
+    Judged by content, never by file name or the browser's content type. The parsing runs in a
+    child process (``pdf_probe.py``) with an address-space and CPU limit and a wall-clock timeout:
+    a crafted PDF costs at most those, then fails as ``too_complex``.
     """
-    from pypdf import PdfReader
-
     if not data.startswith(b"%PDF-"):
         raise NotAPdf("magic")
+    timeout = settings.SIGNED_FORM_CHECK_TIMEOUT_SECONDS
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise NotAPdf("encrypted")
-        pages = len(reader.pages)
-    except NotAPdf:
-        raise
-    except Exception as exc:  # pypdf raises many kinds of error on hostile input
-        raise NotAPdf("unreadable") from exc
+        completed = subprocess.run(  # noqa: S603 — our interpreter and our script, no shell
+            [
+                sys.executable,
+                "-I",
+                str(_PROBE),
+                str(settings.SIGNED_FORM_CHECK_MEMORY_MB * 1024 * 1024),
+                str(max(1, math.ceil(timeout))),
+            ],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env={"LANG": "C.UTF-8"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        logger.warning("signed-form PDF check gave up after %ss", timeout)
+        raise NotAPdf("too_complex") from exc
+    if completed.returncode != 0:
+        logger.warning("signed-form PDF check stopped (exit status %s)", completed.returncode)
+        raise NotAPdf("too_complex")
+    try:
+        result = json.loads(completed.stdout)
+    except ValueError as exc:
+        raise NotAPdf("too_complex") from exc
+    if "error" in result:
+        raise NotAPdf(str(result["error"]))
+    pages = int(result.get("pages", 0))
     if pages < 1:
         raise NotAPdf("empty")
     return pages

@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.validators import validate_display_multiline_text, validate_display_text
+
 from . import authorization
 from .roles import ROLE_HELP, Role
 from .validators import normalize_tr_phone, validate_tax_number, validate_tckn, validate_tr_mobile
@@ -41,8 +43,10 @@ class AuthorizationRequestForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    first_name = forms.CharField(label=_("Ad"), max_length=100)
-    last_name = forms.CharField(label=_("Soyad"), max_length=100)
+    first_name = forms.CharField(label=_("Ad"), max_length=100, validators=[validate_display_text])
+    last_name = forms.CharField(
+        label=_("Soyad"), max_length=100, validators=[validate_display_text]
+    )
     email = forms.EmailField(label=_("E-posta"), max_length=254)
     phone = forms.CharField(
         label=_("Cep telefonu"),
@@ -54,6 +58,7 @@ class AuthorizationRequestForm(forms.Form):
         help_text=_("Firmadaki göreviniz ve neden giriş yetkisi istediğiniz."),
         min_length=10,
         max_length=1000,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     requested_roles = roles_field(
@@ -119,6 +124,15 @@ class SignedFormUploadForm(forms.Form):
                 raise forms.ValidationError(
                     _("Şifreli (parola korumalı) PDF kabul edilmez."), code="encrypted"
                 ) from exc
+            if str(exc) == "too_complex":
+                raise forms.ValidationError(
+                    _(
+                        "PDF dosyası incelenemedi: dosya olağan dışı derecede karmaşık ya da "
+                        "sıkıştırılmış içerik barındırıyor. Lütfen imzalı formu tarayıp yeniden "
+                        "PDF olarak kaydediniz ve o dosyayı yükleyiniz."
+                    ),
+                    code="too_complex",
+                ) from exc
             raise forms.ValidationError(
                 _(
                     "Yüklenen dosya geçerli bir PDF değil. Lütfen imzalı formu PDF olarak "
@@ -137,6 +151,7 @@ class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Ret gerekçesi"),
         max_length=1000,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Ret gerekçesi yazınız.")},
     )

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.validators import validate_display_multiline_text, validate_display_text
+
 from .roles import ALL_ROLES, BASE_ROLES, normalize_roles, role_labels
 from .validators import validate_mersis, validate_tax_number, validate_tckn
 
@@ -38,8 +40,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     tckn = models.CharField(
         _("T.C. kimlik no"), max_length=11, unique=True, validators=[validate_tckn]
     )
-    first_name = models.CharField(_("ad"), max_length=100, blank=True)
-    last_name = models.CharField(_("soyad"), max_length=100, blank=True)
+    first_name = models.CharField(
+        _("ad"), max_length=100, blank=True, validators=[validate_display_text]
+    )
+    last_name = models.CharField(
+        _("soyad"), max_length=100, blank=True, validators=[validate_display_text]
+    )
     email = models.EmailField(_("e-posta"), blank=True)
     is_staff = models.BooleanField(_("personel"), default=False)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -72,7 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ServiceProvider(models.Model):
     """A company that sends commercial messages (hizmet sağlayıcı, HS)."""
 
-    title = models.CharField(_("firma unvanı"), max_length=255)
+    title = models.CharField(_("firma unvanı"), max_length=255, validators=[validate_display_text])
     tax_number = models.CharField(
         _("vergi kimlik no"),
         max_length=11,
@@ -86,8 +92,10 @@ class ServiceProvider(models.Model):
     iys_code = models.PositiveBigIntegerField(_("İYS kodu"), unique=True)
     email = models.EmailField(_("iletişim e-postası"))
     phone = models.CharField(_("iletişim telefonu"), max_length=20, blank=True)
-    address = models.TextField(_("adres"), blank=True)
-    city = models.CharField(_("il"), max_length=60, blank=True, default="İstanbul")
+    address = models.TextField(_("adres"), blank=True, validators=[validate_display_multiline_text])
+    city = models.CharField(
+        _("il"), max_length=60, blank=True, default="İstanbul", validators=[validate_display_text]
+    )
     created_at = models.DateTimeField(_("oluşturulma"), auto_now_add=True)
 
     class Meta:
@@ -263,11 +271,17 @@ class AuthorizationRequest(models.Model):
     applicant_tckn = models.CharField(
         _("başvuran T.C. kimlik no"), max_length=11, validators=[validate_tckn]
     )
-    applicant_first_name = models.CharField(_("başvuran adı"), max_length=100)
-    applicant_last_name = models.CharField(_("başvuran soyadı"), max_length=100)
+    applicant_first_name = models.CharField(
+        _("başvuran adı"), max_length=100, validators=[validate_display_text]
+    )
+    applicant_last_name = models.CharField(
+        _("başvuran soyadı"), max_length=100, validators=[validate_display_text]
+    )
     applicant_email = models.EmailField(_("başvuran e-posta"))
     applicant_phone = models.CharField(_("başvuran cep telefonu"), max_length=20)
-    role_reason = models.TextField(_("görevi / talep gerekçesi"), max_length=1000)
+    role_reason = models.TextField(
+        _("görevi / talep gerekçesi"), max_length=1000, validators=[validate_display_multiline_text]
+    )
     requested_roles = models.JSONField(_("istenen roller"), default=default_roles, blank=True)
     status = models.CharField(
         _("durum"),
@@ -300,7 +314,12 @@ class AuthorizationRequest(models.Model):
         verbose_name=_("karar veren"),
     )
     decided_at = models.DateTimeField(_("karar tarihi"), null=True, blank=True)
-    rejection_reason = models.TextField(_("ret gerekçesi"), blank=True, max_length=1000)
+    rejection_reason = models.TextField(
+        _("ret gerekçesi"),
+        blank=True,
+        max_length=1000,
+        validators=[validate_display_multiline_text],
+    )
     membership = models.ForeignKey(
         Membership,
         on_delete=models.SET_NULL,

@@ -256,19 +256,17 @@ def authorization_request_upload(request, number: str, token: str):
         return render(
             request, template, {"auth_request": auth_request, "expired": True}, status=410
         )
-    form = (
-        SignedFormUploadForm(request.POST, request.FILES)
-        if request.method == "POST"
-        else SignedFormUploadForm()
-    )
     context = {
         "auth_request": auth_request,
-        "form": form,
+        "form": SignedFormUploadForm(),
         "deadline": authorization.upload_deadline(auth_request),
     }
     if request.method == "POST":
+        # The limit is checked before the upload is read: a refused request renders the empty
+        # form, so the (costly) PDF check never runs for it.
         if getattr(request, "limited", False):
             return _too_many(request, template, context)
+        form = context["form"] = SignedFormUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 authorization_request_attach_signed_form(

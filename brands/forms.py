@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.validators import validate_display_text
+
 from .models import Channel, Integrator
 from .selectors import integrators_active
 
@@ -9,6 +11,7 @@ class BrandForm(forms.Form):
     name = forms.CharField(
         label=_("Marka adı"),
         max_length=150,
+        validators=[validate_display_text],
         error_messages={"required": _("Marka adını yazınız.")},
     )
 

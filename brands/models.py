@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from iys_portal.validators import validate_display_text
+
 
 class Channel(models.TextChoices):
     """İYS consent channels (the API's ``type``)."""
@@ -23,7 +25,7 @@ class Brand(models.Model):
         related_name="brands",
         verbose_name=_("hizmet sağlayıcı"),
     )
-    name = models.CharField(_("marka adı"), max_length=150)
+    name = models.CharField(_("marka adı"), max_length=150, validators=[validate_display_text])
     code = models.PositiveBigIntegerField(_("marka kodu"), unique=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     created_by = models.ForeignKey(
@@ -59,11 +61,13 @@ class Integrator(models.Model):
         PARTNER = "partner", _("İş ortağı")
         AHS = "ahs", _("Aracı hizmet sağlayıcı (AHS)")
 
-    title = models.CharField(_("unvan"), max_length=255)
+    title = models.CharField(_("unvan"), max_length=255, validators=[validate_display_text])
     code = models.PositiveBigIntegerField(_("İYS entegratör kodu"), unique=True)
     kind = models.CharField(_("tür"), max_length=10, choices=Kind.choices)
     is_active = models.BooleanField(_("aktif"), default=True)
-    description = models.CharField(_("kısa açıklama"), max_length=300, blank=True)
+    description = models.CharField(
+        _("kısa açıklama"), max_length=300, blank=True, validators=[validate_display_text]
+    )
 
     class Meta:
         verbose_name = _("entegratör")

@@ -67,3 +67,22 @@ def simulator_never_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def card_data_never_in_clear_text(app_configs, **kwargs):
+    """Runs on every start: production never boots with iyzico over plain HTTP.
+
+    ``http://`` base URLs exist for the local iyzico test double only; in production they would
+    send card numbers and CVCs unencrypted.
+    """
+    if settings.PRODUCTION and settings.IYZICO_BASE_URL.strip().lower().startswith("http://"):
+        return [
+            Error(
+                f"IYZICO_BASE_URL is {settings.IYZICO_BASE_URL!r}: production never sends card "
+                "data over plain HTTP.",
+                hint="Set IYZICO_BASE_URL=api.iyzipay.com (the SDK connects over HTTPS).",
+                id="iys.E006",
+            )
+        ]
+    return []

@@ -8,6 +8,7 @@ secure defaults; ``iys_portal.checks`` refuses to start production with a simula
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_celery_beat",
     "simple_history",
     "iys_portal",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "iys_portal.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.PortalLocaleMiddleware",
@@ -136,6 +140,9 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The signed-form PDF is parsed in a child process bounded by these (accounts.pdf_probe).
+SIGNED_FORM_CHECK_TIMEOUT_SECONDS = env.float("SIGNED_FORM_CHECK_TIMEOUT_SECONDS", default=5.0)
+SIGNED_FORM_CHECK_MEMORY_MB = env.int("SIGNED_FORM_CHECK_MEMORY_MB", default=128)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -209,6 +216,25 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4.x format) on every response, development included, so a
+# page that breaks it shows at once. No inline scripts, handlers or styles anywhere: every script
+# and stylesheet is a static file. The one relaxation is per response: the gateway's 3-D Secure
+# page (payments.bank_page) gets a nonce for its own script and may post to the bank.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Mounts /bench/baseline/, the bare view bench/run.py compares every page against.
 BENCHMARK_BASELINE = env.bool("BENCHMARK_BASELINE", default=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_tr_phone
 from iys_portal.formatting import format_count, parse_count
+from iys_portal.validators import validate_display_multiline_text
 
 MAX_COUNT = 1_000_000_000
 
@@ -68,6 +69,7 @@ class QuoteRequestForm(SizingForm):
         label=_("Açıklama"),
         max_length=2000,
         required=False,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.validators import normalize_iban
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try, group_iban
+from iys_portal.validators import validate_display_multiline_text, validate_display_text
 from packages import order_codes
 from packages.models import Order
 
@@ -50,6 +51,12 @@ class BankAccountForm(forms.ModelForm):
     class Meta:
         model = BankAccount
         fields = ["bank_name", "branch", "account_holder", "iban", "is_active", "display_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown to customers in transfer instructions (no payments migration for validators).
+        for name in ("bank_name", "branch", "account_holder"):
+            self.fields[name].validators.append(validate_display_text)
 
     def clean_iban(self) -> str:
         return normalize_iban(self.cleaned_data["iban"])
@@ -195,11 +202,14 @@ class TransferConfirmForm(forms.Form):
         label=gettext_lazy("Paranın geldiği hesap"),
         queryset=BankAccount.objects.order_by("-is_active", "display_order", "bank_name"),
     )
-    bank_reference = forms.CharField(label=gettext_lazy("Banka referansı"), max_length=64)
+    bank_reference = forms.CharField(
+        label=gettext_lazy("Banka referansı"), max_length=64, validators=[validate_display_text]
+    )
     note = forms.CharField(
         label=gettext_lazy("Not"),
         required=False,
         max_length=2000,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     mismatch_decision = forms.ChoiceField(
@@ -255,12 +265,14 @@ class TransferRejectForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Ret gerekçesi (müşteriye e-postayla bildirilir)"),
         max_length=1000,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     note = forms.CharField(
         label=gettext_lazy("İç not"),
         required=False,
         max_length=2000,
+        validators=[validate_display_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

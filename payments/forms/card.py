@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.validators import validate_display_text
+
 from ..gateways import Card
 
 INSTALLMENT_COUNTS = (1, 2, 3, 6, 9, 12)
@@ -36,6 +38,7 @@ class CardForm(forms.Form):
     holder_name = forms.CharField(
         label=_("Kart üzerindeki isim"),
         max_length=60,
+        validators=[validate_display_text],
         widget=forms.TextInput(attrs={"autocomplete": "cc-name", "spellcheck": "false"}),
     )
     card_number = forms.CharField(

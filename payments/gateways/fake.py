@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.templatetags.static import static
 from django.urls import reverse
 
 from . import sandbox
@@ -130,9 +131,9 @@ class FakeGateway(PaymentGateway):
         bank_url = reverse("payments:fake_bank", args=[payment.payment_id])
         html = (
             "<!doctype html><html lang='tr'><head><meta charset='utf-8'>"
-            "<title>Bankaya yönlendiriliyorsunuz</title></head>"
-            "<body onload='document.forms[0].submit()'>"
-            f"<form method='get' action='{bank_url}'>"
+            "<title>Bankaya yönlendiriliyorsunuz</title>"
+            f"<script src='{static('js/autosubmit.js')}' defer></script></head><body>"
+            f"<form method='get' action='{bank_url}' data-autosubmit>"
             "<p>Bankanızın 3-D Secure sayfasına yönlendiriliyorsunuz…</p>"
             "<noscript><button type='submit'>Devam</button></noscript></form></body></html>"
         )

@@ -125,8 +125,12 @@ class IyzicoGateway(PaymentGateway):
         """One SDK call → the decoded JSON body (raises GatewayUnavailable/Timeout).
         ``charge``: this call takes money (3-D Secure auth), which words a timeout differently.
         An HTTP 5xx or an iyzico system error is no answer about the card: unavailable."""
-        resource = self._resource(resource_class)
         operation = resource_class.__name__
+        if self.transport.plain_http and settings.PRODUCTION:
+            # Card numbers and CVCs never leave in clear text; nothing is sent (iys.E006).
+            logger.error("iyzico %s refused: plain HTTP base URL in production", operation)
+            raise unavailable("configuration")
+        resource = self._resource(resource_class)
         # Exceptions are re-raised ``from None``: the SDK's frames hold the request body (the
         # card), and an error report must never walk into them.
         try:

@@ -10,7 +10,7 @@ marked sensitive so that error reports never show them.
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from packages import order_rules
 from packages.models import Order
 from packages.selectors import order_get_for_provider
 
+from ..bank_page import bank_page_response
 from ..forms.card import BinForm, CardForm
 from ..gateways import GatewayError, InstallmentOption, get_gateway
 from ..models import Payment
@@ -136,7 +137,7 @@ def pay(request, code: str):
         form.add_error(None, exc.message)
         order.refresh_from_db()
         return _render_step(request, order, form, status=400)
-    return HttpResponse(bank_html)
+    return bank_page_response(request, bank_html)
 
 
 @role_required(Role.PURCHASING)

@@ -93,3 +93,20 @@ def test_production_refuses_sandbox_or_plain_http_iyzico(host):
     result = _check({**PRODUCTION_ENV, "IYZICO_BASE_URL": host}, "--deploy")
     assert result.returncode != 0
     assert "iys.E005" in result.stdout + result.stderr
+
+
+def test_production_with_plain_http_iyzico_refuses_to_start():
+    """The plain ``check`` (run on every start, e.g. by runserver and migrate) fails."""
+    result = _check({**PRODUCTION_ENV, "IYZICO_BASE_URL": "http://api.iyzipay.com"})
+    assert result.returncode != 0
+    assert "iys.E006" in result.stdout + result.stderr
+
+
+def test_development_may_use_the_plain_http_double():
+    env = {
+        k: v
+        for k, v in PRODUCTION_ENV.items()
+        if k not in ("DJANGO_ENV", "SECRET_KEY", "EDEVLET_SIMULATOR")
+    }
+    result = _check({**env, "IYZICO_BASE_URL": "http://127.0.0.1:9000"})
+    assert result.returncode == 0, result.stdout + result.stderr

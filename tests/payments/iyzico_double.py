@@ -305,9 +305,12 @@ class IyzicoDouble:
             conversation_data=f"cd-{payment_id}",
         )
         page = (
-            "<!doctype html><html><body onload='document.forms[0].submit()'>"
-            f"<form method='get' action='{self.base_url}/acs/{payment_id}'>"
-            "<noscript><button>Devam</button></noscript></form></body></html>"
+            "<!doctype html><html><body>"
+            f"<form id='iyzico-3ds-form' method='get' action='{self.base_url}/acs/{payment_id}'>"
+            "<noscript><button>Devam</button></noscript></form>"
+            # As iyzico does: an inline script submits the form to the bank.
+            "<script type='text/javascript'>"
+            "document.getElementById('iyzico-3ds-form').submit();</script></body></html>"
         )
         return {
             "status": "success",

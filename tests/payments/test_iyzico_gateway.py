@@ -228,3 +228,25 @@ def test_parallel_calls_keep_their_own_signed_headers(iyzico_gateway):
 
     assert errors == []
     assert "Authorization" not in IyzipayResource.header
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: g.installment_table(price=PRICE),
+        lambda g: g.installment_options(bin_number="552879", price=PRICE),
+        lambda g: g.start_3ds(three_ds_request()),
+    ],
+    ids=["installment_table", "installment_options", "start_3ds"],
+)
+def test_production_gateway_sends_nothing_over_plain_http(
+    iyzico_gateway, iyzico_double, settings, call
+):
+    """Even if the start-up check were bypassed, card data never leaves in clear text."""
+    settings.PRODUCTION = True
+
+    with pytest.raises(GatewayUnavailable) as info:
+        call(iyzico_gateway)
+
+    assert info.value.code == "configuration"
+    assert iyzico_double.requests == []
