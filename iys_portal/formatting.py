@@ -11,7 +11,11 @@ def money(value: Decimal) -> Decimal:
 
 
 def format_try(value: Decimal | int | str | None, *, symbol: bool = True) -> str:
-    """1234.5 → '1.234,50 ₺' (Turkish grouping and decimal comma)."""
+    """1234.5 → '1.234,50 ₺' (Turkish grouping and decimal comma).
+
+    A no-break space (U+00A0) joins the amount and «₺» so the sign never wraps to a line of its
+    own, on a phone's narrow page as in e-mails and PDFs.
+    """
     if value in (None, ""):
         return ""
     amount = money(Decimal(value))
@@ -22,7 +26,7 @@ def format_try(value: Decimal | int | str | None, *, symbol: bool = True) -> str
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     text = f"{sign}{'.'.join(groups)},{fraction}"
-    return f"{text} ₺" if symbol else text
+    return f"{text}\u00a0₺" if symbol else text
 
 
 def format_count(value: int | None) -> str:

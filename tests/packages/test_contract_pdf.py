@@ -54,7 +54,7 @@ def test_pdf_is_rendered_after_commit_and_downloadable(
     assert "Çağrı Işıklı Gıda Üretim ve Şeker Sanayi A.Ş." in text
     assert draft.code in text
     assert "ığüşöç İĞÜŞÖÇ" in text  # Turkish glyphs survive (DejaVu Sans)
-    assert "23.055,00 ₺" in text
+    assert "23.055,00\u00a0₺" in text
 
 
 @pytest.mark.broker
