@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_celery_beat",
     "simple_history",
@@ -83,6 +84,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields render through templates/forms/field.html (help text and error ids that match the
+# widgets' aria-describedby); TemplatesSetting finds the project's templates.
+FORM_RENDERER = "iys_portal.forms.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -15,6 +15,7 @@ from packages.models import ContractVersion, Order, Package
 from packages.services import order_accept_contract, order_start
 from tests.e2e.audit import DESKTOP, PHONE, audit_page
 from tests.e2e.conftest import edevlet_login, login_browser_as, staff_login
+from tests.factories import MembershipFactory
 from tests.factories.accounts import support_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,8 +29,10 @@ def demo():
     call_command("seed_demo", stdout=StringIO())
     ayse = User.objects.get(tckn="10000000146")
     anadolu = ServiceProvider.objects.get(tax_number=ANADOLU)
+    # Another company of Ayşe's, with an order at «Sözleşme Onay» (one open order per company).
+    ege = MembershipFactory(user=ayse, service_provider__title="Ege Gıda A.Ş.").service_provider
     draft = order_start(
-        service_provider=anadolu,
+        service_provider=ege,
         package_id=Package.objects.get(code="ileti-150").pk,
         phone_count=100_000,
         email_count=120_000,
@@ -48,7 +51,7 @@ def demo():
         actor=ayse,
         ip_address="127.0.0.1",
     )
-    return {"ayse": ayse, "anadolu": anadolu, "draft": draft, "payable": payable}
+    return {"ayse": ayse, "anadolu": anadolu, "ege": ege, "draft": draft, "payable": payable}
 
 
 def _audit(page, label_paths, *, before_each=None) -> list[str]:
@@ -90,7 +93,6 @@ def test_authorized_person_pages(page, demo):
             ("Paket Yönetimi", "/paket/"),
             ("Paket seçimi", "/paket/satin-al/"),
             ("Paket seçimi (hesaplama)", "/paket/satin-al/?phone_count=150000&email_count=200000"),
-            ("Sözleşme Onay", f"/paket/siparis/{draft.code}/sozlesme/"),
             ("Ödeme Adımı", f"/odeme/{payable.code}/"),
             ("Taksit Seçenekleri", _open_installment_dialog(payable.code)),
             ("Taksit tablosu sayfası", f"/odeme/{payable.code}/taksit-tablosu/"),
@@ -103,6 +105,8 @@ def test_authorized_person_pages(page, demo):
             ("Yetkilendirmeler", "/hesap/yetkilendirmeler/"),
         ],
     )
+    login_browser_as(page, demo["ayse"], demo["ege"])
+    problems += _audit(page, [("Sözleşme Onay", f"/paket/siparis/{draft.code}/sozlesme/")])
     # The same person acting for Boğaziçi Gıda: the waiting bank transfer's last step.
     login_browser_as(page, demo["ayse"], bogazici_order.service_provider)
     problems += _audit(page, [("Havale talimatı", f"/odeme/{bogazici_order.code}/havale/talimat/")])
