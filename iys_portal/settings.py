@@ -148,12 +148,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="İYS Portal <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTING_EMAIL = env.str("ACCOUNTING_EMAIL", default="muhasebe@iys.org.tr")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="destek@iys.org.tr")
-# Absolute links in e-mails (e.g. the signed-form upload link) start with this.
+# Absolute links in e-mails (e.g. the signed-form upload link) start with this. `make run` and
+# `make worker` derive it from HOST and PORT (http://127.0.0.1:8000 by default).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if not CELERY_BROKER_URL:
+    # Eager tasks still take a producer from the pool; the in-memory transport, named with a
+    # host, connects nowhere and kombu does not warn "No hostname was supplied".
+    CELERY_BROKER_URL = "memory://localhost//"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_SERIALIZER = "json"
@@ -174,11 +179,12 @@ RATELIMIT_USE_CACHE = "default"
 # otherwise REMOTE_ADDR. Production needs a shared CACHE_URL for limits (see accounts.checks).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
-# e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself.
+# e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself, so its
+# address follows PORTAL_BASE_URL unless EDEVLET_BASE_URL says otherwise.
 EDEVLET_SIMULATOR = env.bool("EDEVLET_SIMULATOR", default=not PRODUCTION)
 EDEVLET_BASE_URL = env.str(
     "EDEVLET_BASE_URL",
-    default="http://127.0.0.1:8000/edevlet-simulator"
+    default=f"{PORTAL_BASE_URL}/edevlet-simulator"
     if EDEVLET_SIMULATOR
     else "https://giris.turkiye.gov.tr",
 )
