@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 
 from iys_portal import simulator_state
@@ -132,9 +133,9 @@ class FakeGateway(PaymentGateway):
         bank_url = reverse("payments:fake_bank", args=[payment.payment_id])
         html = (
             "<!doctype html><html lang='tr'><head><meta charset='utf-8'>"
-            "<title>Bankaya yönlendiriliyorsunuz</title></head>"
-            "<body onload='document.forms[0].submit()'>"
-            f"<form method='get' action='{bank_url}'>"
+            "<title>Bankaya yönlendiriliyorsunuz</title>"
+            f"<script src='{static('js/autosubmit.js')}' defer></script></head><body>"
+            f"<form method='get' action='{bank_url}' data-autosubmit-form>"
             "<p>Bankanızın 3-D Secure sayfasına yönlendiriliyorsunuz…</p>"
             "<noscript><button type='submit'>Devam</button></noscript></form></body></html>"
         )

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.authorization import upload_token
 from accounts.models import AuthorizationRequest, ServiceProvider, User
 from brands.models import Brand
 from packages.models import ContractVersion, Order, Package
@@ -139,6 +140,8 @@ def test_visitor_and_person_without_membership_pages(page, demo):
         page.locator("form.form button[type=submit], form button[type=submit]").last.click()
         page.wait_for_load_state("load")
 
+    request = AuthorizationRequest.objects.get(applicant_tckn="11111111110")
+    upload = f"/hesap/yetkilendirme-talebi/{request.number}/imzali-form/{upload_token(request)}/"
     problems = _audit(
         page,
         [
@@ -147,6 +150,7 @@ def test_visitor_and_person_without_membership_pages(page, demo):
             ("e-Devlet simülatörü", simulator),
             ("Yetkilendirme talebi", "/hesap/yetkilendirme-talebi/"),
             ("Yetkilendirme talebi (hatalı)", form_with_errors),
+            ("İmzalı form yükleme", upload),
             ("Yetkisiz kişi", no_membership),
         ],
     )
