@@ -25,7 +25,8 @@ messages: install
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Development server (production runs gunicorn, see README): $(PORTAL_BASE_URL)/"
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

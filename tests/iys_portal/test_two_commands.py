@@ -94,6 +94,8 @@ def test_make_derives_the_base_urls_from_host_and_port(target):
     assert result.returncode == 0, result.stderr
     assert "PORTAL_BASE_URL=http://127.0.0.1:8500 " in result.stdout
     assert ":8000" not in result.stdout
+    if target == "run":  # Django's banner says what the line above it already says
+        assert "DJANGO_RUNSERVER_HIDE_WARNING=true" in result.stdout
 
 
 def test_settings_derive_the_simulator_address_from_the_portal_base_url():
