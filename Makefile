@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and the e-Devlet simulator's address follow HOST and PORT (settings derive
+# EDEVLET_BASE_URL from PORTAL_BASE_URL); set PORTAL_BASE_URL yourself behind a proxy.
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint format messages worker beat bench clean
@@ -22,7 +25,8 @@ messages: install
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	EDEVLET_BASE_URL=http://$(HOST):$(PORT)/edevlet-simulator $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Development server (production runs gunicorn, see README): $(PORTAL_BASE_URL)/"
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,10 +40,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 worker: install
-	$(BIN)/celery -A iys_portal worker --loglevel=INFO
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/celery -A iys_portal worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A iys_portal beat --loglevel=INFO
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/celery -A iys_portal beat --loglevel=INFO
 
 bench: install
 	command -v wrk >/dev/null || apt-get install -y -qq wrk

@@ -45,7 +45,8 @@ def format_try(
     grouping: bool = True,
 ) -> str:
     """1234.5 → '1.234,50 ₺' in Turkish, '₺1,234.50' in English (the active language unless
-    ``language`` is given)."""
+    ``language`` is given). In Turkish a no-break space joins the amount and «₺», so the sign
+    never wraps to a line of its own (narrow pages, e-mails, PDFs)."""
     if value in (None, ""):
         return ""
     amount = money(Decimal(value))
@@ -54,7 +55,7 @@ def format_try(
     if not symbol:
         return text
     if language == "tr":
-        return f"{text} {SYMBOL}"
+        return f"{text}\u00a0{SYMBOL}"
     if text.startswith("-"):
         return f"-{SYMBOL}{text[1:]}"
     return f"{SYMBOL}{text}"

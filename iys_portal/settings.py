@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "csp",
     "django_celery_beat",
@@ -88,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields render through templates/forms/field.html (help text and error ids that match the
+# widgets' aria-describedby); TemplatesSetting finds the project's templates.
+FORM_RENDERER = "iys_portal.forms.PortalFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -151,12 +156,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="İYS Portal <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTING_EMAIL = env.str("ACCOUNTING_EMAIL", default="muhasebe@iys.org.tr")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="destek@iys.org.tr")
-# Absolute links in e-mails (e.g. the signed-form upload link) start with this.
+# Absolute links in e-mails (e.g. the signed-form upload link) start with this. `make run` and
+# `make worker` derive it from HOST and PORT (http://127.0.0.1:8000 by default).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if not CELERY_BROKER_URL:
+    # Eager tasks still take a producer from the pool; the in-memory transport, named with a
+    # host, connects nowhere and kombu does not warn "No hostname was supplied".
+    CELERY_BROKER_URL = "memory://localhost//"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_SERIALIZER = "json"
@@ -177,11 +187,12 @@ RATELIMIT_USE_CACHE = "default"
 # otherwise REMOTE_ADDR. Production needs a shared CACHE_URL for limits (see accounts.checks).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
-# e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself.
+# e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself, so its
+# address follows PORTAL_BASE_URL unless EDEVLET_BASE_URL says otherwise.
 EDEVLET_SIMULATOR = env.bool("EDEVLET_SIMULATOR", default=not PRODUCTION)
 EDEVLET_BASE_URL = env.str(
     "EDEVLET_BASE_URL",
-    default="http://127.0.0.1:8000/edevlet-simulator"
+    default=f"{PORTAL_BASE_URL}/edevlet-simulator"
     if EDEVLET_SIMULATOR
     else "https://giris.turkiye.gov.tr",
 )

@@ -52,6 +52,9 @@ Taraflar, 6698 sayılı Kişisel Verilerin Korunması Kanunu'na uygun davranmay�
 """
 
 
+DEMO_TAX_NUMBERS = ["1234567890", "9876543217"]
+
+
 def seed(*, stdout) -> None:
     packages = {}
     for order, (code, name, limit, price, free, quote) in enumerate(CATALOG):
@@ -104,6 +107,26 @@ def seed(*, stdout) -> None:
     stdout.write(
         "  Paketler: "
         + ", ".join(p.name for p in packages.values())
-        + "\n  Kampanya: İLETİ-25 ve İLETİ-75 ücretsiz (2027 sonuna kadar)"
-        + "\n  Anadolu Tekstil: aktif İLETİ-75; Boğaziçi Gıda: paket yok\n"
+        + "\n  Kampanya: İLETİ-25 ve İLETİ-75 ücretsiz (2027 sonuna kadar)\n"
     )
+    _write_current_packages(stdout)
+
+
+def _write_current_packages(stdout) -> None:
+    """What each demo company has now: after a first run the demo may have bought packages."""
+    active = {
+        s.service_provider_id: s
+        for s in Subscription.objects.filter(status=Subscription.Status.ACTIVE).select_related(
+            "package"
+        )
+    }
+    for provider in ServiceProvider.objects.filter(tax_number__in=DEMO_TAX_NUMBERS).order_by(
+        "title"
+    ):
+        sub = active.get(provider.pk)
+        state = (
+            f"aktif {sub.package.name} ({timezone.localtime(sub.ends_at):%d.%m.%Y} tarihine kadar)"
+            if sub
+            else "paket yok (Temel Hizmetler)"
+        )
+        stdout.write(f"  {provider.title}: {state}\n")

@@ -262,7 +262,11 @@ def order_accept_contract(
     user_agent: str = "",
 ) -> Order:
     """«Sözleşme Onay»: records version, time, person, IP and browser (R5), re-prices the order
-    from the catalog, and queues the contract PDF after commit. Idempotent."""
+    from the catalog, and queues the contract PDF after commit. Idempotent.
+
+    Without a worker (eager Celery, as in ``make run``) the task would run inside this request
+    and the page would wait seconds for WeasyPrint; then nothing is queued and the first
+    download renders the PDF (``contract_pdf_render`` is idempotent either way)."""
     from .tasks import render_contract_pdf
 
     with transaction.atomic():
@@ -303,12 +307,13 @@ def order_accept_contract(
             note=_("Sözleşme v%(version)s onaylandı.") % {"version": current.version},
             changes=changes,
         )
-        transaction.on_commit(lambda: render_contract_pdf.delay(acceptance.pk))
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            transaction.on_commit(lambda: render_contract_pdf.delay(acceptance.pk))
         return order
 
 
 def contract_pdf_render(*, acceptance_id: int) -> ContractAcceptance:
-    """Render the accepted contract to PDF once (the Celery task calls this)."""
+    """Render the accepted contract to PDF once (the Celery task, or the first download)."""
     from django.core.files.base import ContentFile
 
     from iys_portal.pdf import render_pdf

@@ -299,16 +299,14 @@ def cancel(request, code: str):
 @require_GET
 @provider_required
 def contract_pdf(request, code: str):
-    """The accepted contract as PDF (rendered by a Celery task after the acceptance)."""
+    """The accepted contract as PDF: rendered by a Celery task after the acceptance, or here on
+    the first download when no worker has done it yet (no worker in development)."""
     order = _order_or_404(request, code)
     acceptance = selectors.order_acceptance_for(order=order)
     if acceptance is None:
         raise Http404
     if not acceptance.pdf:
-        messages.info(
-            request, _("Sözleşme PDF'i hazırlanıyor; birkaç saniye sonra tekrar deneyiniz.")
-        )
-        return redirect("packages:manage")
+        acceptance = services.contract_pdf_render(acceptance_id=acceptance.pk)
     response = FileResponse(
         acceptance.pdf.open("rb"),
         content_type="application/pdf",

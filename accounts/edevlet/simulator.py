@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.validators import is_valid_tckn
+from iys_portal import simulator_state
 
 CODE_TTL = 60
 TOKEN_TTL = 600
@@ -70,7 +70,7 @@ def authorize(request):
             error = _("T.C. kimlik numarası veya e-Devlet şifresi hatalı.")
         else:
             code = secrets.token_urlsafe(24)
-            cache.set(
+            simulator_state.put(
                 f"edevlet-sim:code:{code}",
                 {"tckn": tckn, "client_id": client_id, "redirect_uri": redirect_uri},
                 CODE_TTL,
@@ -103,9 +103,7 @@ def authorize(request):
 def token(request):
     code = request.POST.get("code", "")
     key = f"edevlet-sim:code:{code}"
-    grant = cache.get(key) if code else None
-    if grant is not None:
-        cache.delete(key)  # single use, whatever happens next
+    grant = simulator_state.pop(key) if code else None  # single use, whatever happens next
     if (
         request.POST.get("grant_type") != "authorization_code"
         or request.POST.get("client_id") != settings.EDEVLET_CLIENT_ID
@@ -117,7 +115,7 @@ def token(request):
     if grant is None or grant["redirect_uri"] != request.POST.get("redirect_uri"):
         return JsonResponse({"error": "invalid_grant"}, status=400)
     access_token = secrets.token_urlsafe(32)
-    cache.set(f"edevlet-sim:token:{access_token}", grant["tckn"], TOKEN_TTL)
+    simulator_state.put(f"edevlet-sim:token:{access_token}", grant["tckn"], TOKEN_TTL)
     return JsonResponse(
         {"access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
     )
@@ -126,7 +124,7 @@ def token(request):
 @require_http_methods(["GET", "POST"])
 def identity(request):
     params = request.GET if request.method == "GET" else request.POST
-    tckn = cache.get(f"edevlet-sim:token:{params.get('accessToken', '')}")
+    tckn = simulator_state.get(f"edevlet-sim:token:{params.get('accessToken', '')}")
     if params.get("clientId") != settings.EDEVLET_CLIENT_ID:
         return JsonResponse({"sonucKodu": "EDV09.004", "sonucAciklamasi": "Geçersiz istemci."})
     if tckn is None:

@@ -2,7 +2,8 @@
 
 Outcomes follow the sandbox test cards (``sandbox.py``). 3-D Secure goes through a simulated
 bank page served by this portal (``fake_bank.py``, clearly marked) that posts the same fields as
-a real bank to the real callback view. Its memory is the cache, and it never keeps the card
+a real bank to the real callback view. Its memory is the database (iys_portal.simulator_state,
+shared by every worker process), and it never keeps the card
 number or CVC: only the outcome the card stands for, its BIN and last four digits.
 """
 
@@ -15,9 +16,10 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
+
+from iys_portal import simulator_state
 
 from . import sandbox
 from .base import (
@@ -67,7 +69,7 @@ class FakePayment:
     bank_md_status: str = ""
 
     def save(self) -> None:
-        cache.set(_key(self.payment_id), asdict(self), TTL)
+        simulator_state.put(_key(self.payment_id), asdict(self), TTL)
 
 
 def _key(payment_id: str) -> str:
@@ -75,7 +77,7 @@ def _key(payment_id: str) -> str:
 
 
 def load(payment_id: str) -> FakePayment | None:
-    data = cache.get(_key(str(payment_id)))
+    data = simulator_state.get(_key(str(payment_id)))
     return FakePayment(**data) if data else None
 
 

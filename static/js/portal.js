@@ -20,3 +20,12 @@ document.addEventListener("submit", (event) => {
     form.dataset.submitted = "1";
   }
 });
+// The header menu collapses behind «Menü» on narrow screens (CSS decides when the button shows);
+// without JavaScript the button stays hidden and the menu is simply open.
+document.querySelectorAll("[data-nav-toggle]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") === "true";
+    button.setAttribute("aria-expanded", String(!open));
+  });
+});

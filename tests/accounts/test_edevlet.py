@@ -62,11 +62,16 @@ def test_code_is_single_use(edevlet_simulator, settings, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_expired_code_is_refused(edevlet_simulator, settings, client):
-    from django.core.cache import cache
+    from django.utils import timezone
+
+    from iys_portal.models import SimulatorState
 
     edevlet = _client(settings)
     query = _simulator_code(client, edevlet.authorization_url(state="s", redirect_uri=CALLBACK))
-    cache.delete(f"edevlet-sim:code:{query['code']}")  # what the TTL does after 60 seconds
+    # 60 seconds later: the code's time is up.
+    SimulatorState.objects.filter(key=f"edevlet-sim:code:{query['code']}").update(
+        expires_at=timezone.now()
+    )
     with pytest.raises(EDevletError):
         edevlet.exchange_code(code=query["code"], redirect_uri=CALLBACK)
 

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from packages.models import ContractAcceptance, Order
 from packages.services import order_accept_contract
+from packages.tasks import render_contract_pdf
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,9 @@ def draft(provider, authorized_user, packages):
 
 
 def test_pdf_is_rendered_after_commit_and_downloadable(
-    provider_client, draft, contract, authorized_user, django_capture_on_commit_callbacks
+    provider_client, draft, contract, authorized_user, django_capture_on_commit_callbacks, settings
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker consumes the queue (production)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order_accept_contract(
             order_id=draft.pk, contract_version_id=contract.pk, actor=authorized_user
@@ -41,10 +43,8 @@ def test_pdf_is_rendered_after_commit_and_downloadable(
     assert not acceptance.pdf  # nothing rendered inside the request's transaction
     assert len(callbacks) == 1
     url = reverse("packages:contract_pdf", kwargs={"code": draft.code})
-    pending = provider_client.get(url)
-    assert pending.status_code == 302  # «hazırlanıyor», not a wait
 
-    callbacks[0]()  # the queued task (eager in development)
+    render_contract_pdf.apply(args=(acceptance.pk,))  # what the worker does with the queued task
     acceptance.refresh_from_db()
     assert acceptance.pdf and acceptance.pdf_generated_at
 
@@ -54,7 +54,37 @@ def test_pdf_is_rendered_after_commit_and_downloadable(
     assert "Çağrı Işıklı Gıda Üretim ve Şeker Sanayi A.Ş." in text
     assert draft.code in text
     assert "ığüşöç İĞÜŞÖÇ" in text  # Turkish glyphs survive (DejaVu Sans)
-    assert "23.055,00 ₺" in text
+    assert "23.055,00\u00a0₺" in text
+
+
+def test_without_a_worker_accepting_does_not_wait_and_the_first_download_renders(
+    provider_client, draft, contract, authorized_user, django_capture_on_commit_callbacks, settings
+):
+    """``make run``: eager Celery would render inside the acceptance request; it is left to the
+    first download instead, which renders once."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = provider_client.post(
+            reverse("packages:contract", kwargs={"code": draft.code}),
+            {"contract_version": contract.pk, "accept": "on"},
+        )
+    assert response.status_code == 302
+    acceptance = ContractAcceptance.objects.get(order=draft)
+    assert not acceptance.pdf  # the acceptance did not wait for WeasyPrint
+
+    url = reverse("packages:contract_pdf", kwargs={"code": draft.code})
+    first = provider_client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert draft.code in pdf_text(b"".join(first.streaming_content))
+    acceptance.refresh_from_db()
+    rendered_at = acceptance.pdf_generated_at
+    assert acceptance.pdf and rendered_at
+
+    again = provider_client.get(url)
+    assert again.status_code == 200
+    b"".join(again.streaming_content)
+    acceptance.refresh_from_db()
+    assert acceptance.pdf_generated_at == rendered_at  # rendered once
 
 
 @pytest.mark.broker

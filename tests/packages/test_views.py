@@ -172,7 +172,7 @@ def test_paid_package_goes_to_the_payment_step(provider_client, packages, contra
     order = Order.objects.get()
     assert order.total_amount == Decimal("23055.00")
     page = provider_client.get(contract_url(order)).content.decode()
-    assert "23.055,00 ₺" in page and "Ödeme Adımı" in page
+    assert "23.055,00\u00a0₺" in page and "Ödeme Adımı" in page
     response = provider_client.post(
         contract_url(order), {"contract_version": contract.pk, "accept": "on"}
     )

@@ -282,4 +282,4 @@ def test_installments_when_iyzico_is_down_offer_pesin(provider_client, order, us
     html = provider_client.get(url, {"bin": "552879"}).content.decode()
 
     assert "Taksit seçenekleri şu anda alınamadı; peşin ödeyebilirsiniz." in html
-    assert "Peşin — 23.055,00 ₺" in html and "Taksit —" not in html
+    assert "Peşin — 23.055,00\u00a0₺" in html and "Taksit —" not in html

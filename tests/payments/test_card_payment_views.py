@@ -34,11 +34,11 @@ def test_step_page_shows_summary_card_form_and_installment_button(provider_clien
     assert "Ödeme Adımı" in html
     assert order.code in html
     assert "İLETİ-150" in html
-    assert "19.212,50 ₺" in html  # net
-    assert "3.842,50 ₺" in html  # VAT
-    assert "23.055,00 ₺" in html  # total
+    assert "19.212,50\u00a0₺" in html  # net
+    assert "3.842,50\u00a0₺" in html  # VAT
+    assert "23.055,00\u00a0₺" in html  # total
     assert "Taksit Seçenekleri" in html
-    assert "Peşin — 23.055,00 ₺" in html
+    assert "Peşin — 23.055,00\u00a0₺" in html
     assert ">Öde</button>" in html
     assert "Banka transferi" in html
 
@@ -69,11 +69,11 @@ def test_installments_for_the_typed_bin(provider_client, order):
     html = provider_client.get(url, {"bin": "552879"}).content.decode()
 
     assert "Bonus" in html
-    assert "3 Taksit — 3 × 8.030,06 ₺ = 24.090,17 ₺" in html
+    assert "3 Taksit — 3 × 8.030,06\u00a0₺ = 24.090,17\u00a0₺" in html
     assert "12 Taksit" in html
     # Not a BIN: only Peşin, no lookup.
     html = provider_client.get(url, {"bin": "55"}).content.decode()
-    assert "Peşin — 23.055,00 ₺" in html and "Taksit —" not in html
+    assert "Peşin — 23.055,00\u00a0₺" in html and "Taksit —" not in html
 
 
 def test_installment_table_lists_every_family(provider_client, order):
@@ -125,8 +125,8 @@ def test_card_journey_with_three_installments(
 
     confirm = provider_client.get(response.url).content.decode()
     assert "Ödemeyi Tamamla" in confirm
-    assert "3 × 8.030,06 ₺" in confirm
-    assert "24.090,17 ₺" in confirm
+    assert "3 × 8.030,06\u00a0₺" in confirm
+    assert "24.090,17\u00a0₺" in confirm
     assert "5528 79** **** 0008" in confirm
 
     receipt = provider_client.get(reverse("payments:receipt", args=[order.code]))

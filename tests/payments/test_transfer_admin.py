@@ -262,7 +262,7 @@ def test_amount_mismatch_can_be_rejected_from_the_same_form(desk, bank_account):
     assert response.status_code == 302
     transfer = BankTransfer.objects.get(order=order)
     assert transfer.outcome == BankTransfer.Outcome.REJECTED
-    assert "100,00 ₺" in transfer.reason
+    assert "100,00\u00a0₺" in transfer.reason
     order.refresh_from_db()
     assert order.status == S.AWAITING_PAYMENT
 
