@@ -1,6 +1,11 @@
 """Turkish display formats for money, independent of the active locale's number settings."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError
 
 TWO_PLACES = Decimal("0.01")
 
@@ -23,6 +28,25 @@ def format_try(value: Decimal | int | str | None, *, symbol: bool = True) -> str
         whole = whole[:-3]
     text = f"{sign}{'.'.join(groups)},{fraction}"
     return f"{text} ₺" if symbol else text
+
+
+# At most ten digits before the decimal point (the amount columns hold 12 digits, 2 decimals).
+AMOUNT_PATTERN = re.compile(r"\d{1,10}(\.\d{1,2})?")
+
+
+def parse_amount(value: str | Decimal) -> Decimal:
+    """'23.055,00', '23055,00', '23055.00', '23 055' → Decimal('23055.00') (Turkish or plain);
+    the reverse of ``format_try``."""
+    if isinstance(value, Decimal):
+        return money(value)
+    text = "".join(str(value).split()).replace("₺", "").replace("TL", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rsplit(".", 1)[1]) == 3):
+        text = text.replace(".", "")  # dots as thousands separators: 23.055 or 1.234.567
+    if not AMOUNT_PATTERN.fullmatch(text):
+        raise ApplicationError(_("Tutarı 1.234,56 biçiminde giriniz."), code="invalid_amount")
+    return money(Decimal(text))
 
 
 def format_count(value: int | None) -> str:

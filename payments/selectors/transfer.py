@@ -1,12 +1,16 @@
 """Reads for bank transfers: the accounts shown to customers, a company's waiting order, and
 the accounting desk's list (constant query count however many orders there are)."""
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider
+from iys_portal.formatting import format_try
 from packages import order_codes
 from packages.models import Order, OrderTransition
 
@@ -51,6 +55,14 @@ def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
             )
         )
     )
+
+
+def transfer_confirmation(order: Order) -> BankTransfer | None:
+    """The confirming decision, from the prefetched decisions (no query)."""
+    for transfer in order.bank_transfers.all():
+        if transfer.outcome == BankTransfer.Outcome.CONFIRMED:
+            return transfer
+    return None
 
 
 def transfer_orders_totals(queryset: QuerySet) -> dict:
@@ -113,3 +125,67 @@ def order_code_suggestions(text: str, *, limit: int = 5) -> list[str]:
         .order_by("code")
         .values_list("code", flat=True)[:limit]
     )
+
+
+# The desk's CSV export ------------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe text: a leading = + - @ would be run as a formula by Excel."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_amount(value) -> str:
+    return format_try(value, symbol=False).replace(".", "") if value is not None else ""
+
+
+def _csv_time(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def transfer_orders_csv_rows(orders: Iterable[TransferOrder]) -> Iterator[list[str]]:
+    """The header, then one spreadsheet-safe row per order of ``transfer_orders_for_desk``."""
+    yield [
+        _("Sipariş kodu"),
+        _("Firma unvanı"),
+        _("VKN"),
+        _("Paket"),
+        _("Tutar"),
+        _("Durum"),
+        _("Sipariş tarihi"),
+        _("Son ödeme"),
+        _("Gelen tutar"),
+        _("Valör tarihi"),
+        _("Banka"),
+        _("IBAN"),
+        _("Banka referansı"),
+        _("İşlem"),
+        _("İşlemi yapan"),
+        _("İşlem zamanı"),
+    ]
+    for order in orders:
+        decisions = order.bank_transfers.all()
+        latest = decisions[0] if decisions else None
+        confirmation = transfer_confirmation(order)
+        yield [
+            _csv_cell(value)
+            for value in [
+                order.code,
+                order.service_provider.title,
+                order.service_provider.tax_number,
+                order.package.name,
+                _csv_amount(order.total_amount),
+                order.get_status_display(),
+                _csv_time(order.created_at),
+                _csv_time(order.payment_due_at),
+                _csv_amount(confirmation.amount_received) if confirmation else "",
+                confirmation.value_date.strftime("%d.%m.%Y") if confirmation else "",
+                confirmation.bank_account.bank_name if confirmation else "",
+                confirmation.bank_account.iban if confirmation else "",
+                confirmation.bank_reference if confirmation else "",
+                latest.get_outcome_display() if latest else "",
+                str(latest.decided_by) if latest else "",
+                _csv_time(latest.decided_at if latest else None),
+            ]
+        ]
