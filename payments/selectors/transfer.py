@@ -94,7 +94,7 @@ def transfer_order_detail(*, order_id: int) -> TransferOrder:
     return order
 
 
-def _code_variants(text: str) -> set[str]:
+def code_variants(text: str) -> set[str]:
     """Valid codes one slip away from ``text``: a wrong, missing or extra character, or two
     neighbours swapped. Letters people confuse with excluded ones are mapped first."""
     text = text.translate(CONFUSABLE)
@@ -117,7 +117,7 @@ CONFUSABLE = str.maketrans({"0": "D", "O": "D", "Q": "D"})
 
 def order_code_suggestions(text: str, *, limit: int = 5) -> list[str]:
     """Existing transfer orders whose code is one typo away from ``text`` (one query)."""
-    variants = _code_variants(order_codes.normalize(text))
+    variants = code_variants(order_codes.normalize(text))
     if not variants:
         return []
     return list(
