@@ -60,3 +60,17 @@ def group_iban(iban: str) -> str:
     """TR330006100519786457841326 → 'TR33 0006 1005 1978 6457 8413 26'."""
     compact = "".join(iban.split()).upper()
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def format_phone(value: str | None) -> str:
+    """'+905321234567', '05321234567', '2125550000' → '+90 532 123 45 67' (Turkish grouping:
+    area or operator code, then 3-2-2). Anything that is not a Turkish number stays as typed."""
+    text = str(value or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("90") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("0") and len(digits) == 11:
+        digits = digits[1:]
+    if len(digits) != 10:
+        return text
+    return f"+90 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"

@@ -10,11 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider
-from iys_portal.formatting import format_try
+from iys_portal.formatting import format_try, group_iban
 from packages import order_codes
 from packages.models import Order, OrderTransition
 
-from ..models import BankAccount, BankTransfer, TransferNotice, TransferOrder
+from ..models import (
+    BankAccount,
+    BankStatement,
+    BankTransfer,
+    StatementLine,
+    TransferNotice,
+    TransferOrder,
+)
 
 
 def bank_accounts_active() -> list[BankAccount]:
@@ -45,7 +52,7 @@ def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
     """Every order paid (or to be paid) by transfer, with what the list shows prefetched."""
     return (
         TransferOrder.objects.filter(payment_method=Order.PaymentMethod.TRANSFER)
-        .select_related("service_provider", "package")
+        .select_related("service_provider", "package", "created_by")
         .prefetch_related(
             Prefetch(
                 "bank_transfers",
@@ -63,6 +70,20 @@ def transfer_confirmation(order: Order) -> BankTransfer | None:
         if transfer.outcome == BankTransfer.Outcome.CONFIRMED:
             return transfer
     return None
+
+
+def transfer_order_next_pending(*, after: Order) -> TransferOrder | None:
+    """The desk's next piece of work after deciding ``after``: the waiting order with the most
+    urgent deadline (the list's own order)."""
+    return (
+        TransferOrder.objects.filter(
+            payment_method=Order.PaymentMethod.TRANSFER, status=Order.Status.AWAITING_TRANSFER
+        )
+        .exclude(pk=after.pk)
+        .order_by("payment_due_at", "created_at")
+        .only("pk", "code")
+        .first()
+    )
 
 
 def transfer_orders_totals(queryset: QuerySet) -> dict:
@@ -182,10 +203,28 @@ def transfer_orders_csv_rows(orders: Iterable[TransferOrder]) -> Iterator[list[s
                 _csv_amount(confirmation.amount_received) if confirmation else "",
                 confirmation.value_date.strftime("%d.%m.%Y") if confirmation else "",
                 confirmation.bank_account.bank_name if confirmation else "",
-                confirmation.bank_account.iban if confirmation else "",
+                group_iban(confirmation.bank_account.iban) if confirmation else "",
                 confirmation.bank_reference if confirmation else "",
                 latest.get_outcome_display() if latest else "",
                 str(latest.decided_by) if latest else "",
                 _csv_time(latest.decided_at if latest else None),
             ]
         ]
+
+
+def statement_detail(*, statement_id: int) -> tuple[BankStatement, dict[str, list]]:
+    """One imported statement and its lines by match state (two queries)."""
+    statement = (
+        BankStatement.objects.select_related("bank_account", "imported_by")
+        .filter(pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        raise Http404
+    groups = {choice: [] for choice in StatementLine.Match.values}
+    lines = StatementLine.objects.filter(statement=statement).select_related(
+        "order__service_provider", "bank_transfer__decided_by"
+    )
+    for line in lines:
+        groups[line.match].append(line)
+    return statement, groups
