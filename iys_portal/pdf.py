@@ -4,9 +4,22 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 
+def issuer() -> dict:
+    """The company issuing receipts and party to the package contract, from settings: one
+    name everywhere."""
+    return {
+        "name": settings.ISSUER_NAME,
+        "address": settings.ISSUER_ADDRESS,
+        "tax_office": settings.ISSUER_TAX_OFFICE,
+        "tax_number": settings.ISSUER_TAX_NUMBER,
+        "mersis": settings.ISSUER_MERSIS,
+    }
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render ``template_name`` to PDF bytes. Fonts: DejaVu (full Turkish coverage)."""
+    """Render ``template_name`` to PDF bytes, with ``issuer`` in every document's context.
+    Fonts: DejaVu (full Turkish coverage)."""
     from weasyprint import HTML  # imported lazily: it loads Pango at import time
 
-    html = render_to_string(template_name, context)
+    html = render_to_string(template_name, {"issuer": issuer(), **context})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

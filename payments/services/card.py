@@ -50,6 +50,7 @@ from ..gateways import (
 )
 from ..gateways.codes import md_status_message
 from ..models import Payment, PaymentEvent
+from ..selectors.receipt import receipt_context_for_order
 
 logger = logging.getLogger(__name__)
 
@@ -525,7 +526,7 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
         if payment.receipt_sent_at is not None or payment.status != Payment.Status.SUCCEEDED:
             return payment
         order = payment.order
-        context = {"payment": payment, "order": order, "provider": order.service_provider}
+        context = {"payment": payment, **receipt_context_for_order(order_id=order.pk)}
         pdf = render_pdf("pdf/receipt.html", context)
         filename = f"makbuz-{order.code}.pdf"
         payment.receipt_pdf.save(filename, ContentFile(pdf), save=False)
