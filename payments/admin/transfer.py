@@ -132,7 +132,8 @@ class TransferOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def company_column(self, obj):
         company = obj.service_provider
         return format_html(
-            '{}<br><small>{} {} · <a href="mailto:{}">{}</a> · {}</small>',
+            '{}<br><small>{} {} · <a href="mailto:{}">{}</a> · <span class="nowrap">{}</span>'
+            "</small>",
             company.title,
             _("VKN"),
             company.tax_number,
