@@ -14,6 +14,7 @@ from iys_portal.formatting import money
 from packages.models import ContractAcceptance, Order, Subscription
 
 from ..models import BankTransfer, Payment
+from .transfer import transfer_confirmation
 
 
 @dataclass
@@ -49,13 +50,6 @@ def _card_payment(order: Order) -> Payment | None:
     )
 
 
-def _confirmation(order: Order) -> BankTransfer | None:
-    return next(
-        (t for t in order.bank_transfers.all() if t.outcome == BankTransfer.Outcome.CONFIRMED),
-        None,
-    )
-
-
 def _subscription(order: Order) -> Subscription | None:
     try:
         return order.subscription
@@ -85,7 +79,7 @@ def receipt_of(order: Order) -> Receipt | None:
             card=" ".join(filter(None, [payment.masked_card, payment.card_family])),
             **period,
         )
-    transfer = _confirmation(order)
+    transfer = transfer_confirmation(order)
     if transfer is not None:
         return Receipt(
             order=order,
