@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from iys_portal.admin import ReadOnlyAdminMixin
 from iys_portal.errors import ApplicationError
 
 from .forms import RejectionForm
@@ -90,7 +91,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorizationRequest)
-class AuthorizationRequestAdmin(admin.ModelAdmin):
+class AuthorizationRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The support desk (group "Destek"): review, view the signed PDF, approve or reject.
 
     Records are never added, edited or deleted here; decisions go through the services.
@@ -158,15 +159,6 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Başvuran"), ordering="applicant_last_name")
     def applicant(self, obj):

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ServiceProviderAdmin as AccountsServiceProviderAdmin
 from accounts.models import ServiceProvider
+from iys_portal.admin import ReadOnlyAdminMixin
 from iys_portal.errors import ApplicationError
 
 from . import services
@@ -122,7 +123,7 @@ class BrandAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: grants change only in the portal, by the company, with who and when."""
 
     list_display = [
@@ -149,15 +150,6 @@ class GrantAdmin(admin.ModelAdmin):
     @admin.display(description=_("kanallar"))
     def channel_list(self, obj):
         return ", ".join(obj.channel_labels)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(ServiceProvider)

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, numberformat, translation
 from django.utils.translation import gettext as _
 
+from .errors import ApplicationError
+
 TWO_PLACES = Decimal("0.01")
 SYMBOL = "₺"
 
@@ -59,6 +61,27 @@ def format_try(
     if text.startswith("-"):
         return f"-{SYMBOL}{text[1:]}"
     return f"{SYMBOL}{text}"
+
+
+# At most ten digits before the decimal point (the amount columns hold 12 digits, 2 decimals).
+AMOUNT_PATTERN = re.compile(r"\d{1,10}(\.\d{1,2})?")
+
+
+def parse_amount(value: str | Decimal) -> Decimal:
+    """'23.055,00', '23055,00', '23055.00', '23 055' → Decimal('23055.00') (Turkish or plain);
+    the reverse of ``format_try``. In English the comma groups thousands: '23,055.00'."""
+    if isinstance(value, Decimal):
+        return money(value)
+    text = "".join(str(value).split()).replace("₺", "").replace("TL", "")
+    if formats.get_format("DECIMAL_SEPARATOR") == ".":
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rsplit(".", 1)[1]) == 3):
+        text = text.replace(".", "")  # dots as thousands separators: 23.055 or 1.234.567
+    if not AMOUNT_PATTERN.fullmatch(text):
+        raise ApplicationError(_("Tutarı 1.234,56 biçiminde giriniz."), code="invalid_amount")
+    return money(Decimal(text))
 
 
 def format_count(value: int | None, *, language: str | None = None) -> str:
@@ -114,3 +137,17 @@ def group_iban(iban: str) -> str:
     """TR330006100519786457841326 → 'TR33 0006 1005 1978 6457 8413 26'."""
     compact = "".join(iban.split()).upper()
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def format_phone(value: str | None) -> str:
+    """'+905321234567', '05321234567', '2125550000' → '+90 532 123 45 67' (Turkish grouping:
+    area or operator code, then 3-2-2). Anything that is not a Turkish number stays as typed."""
+    text = str(value or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("90") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("0") and len(digits) == 11:
+        digits = digits[1:]
+    if len(digits) != 10:
+        return text
+    return f"+90 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"

@@ -156,6 +156,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="İYS Portal <noreply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTING_EMAIL = env.str("ACCOUNTING_EMAIL", default="muhasebe@iys.org.tr")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="destek@iys.org.tr")
+# The issuer of receipts and the other party of the package contract: one name everywhere.
+ISSUER_NAME = env.str("ISSUER_NAME", default="İleti Yönetim Sistemi A.Ş.")
+ISSUER_ADDRESS = env.str(
+    "ISSUER_ADDRESS", default="Barbaros Mah. Begonya Sok. No: 3, 34746 Ataşehir / İstanbul"
+)
+ISSUER_TAX_OFFICE = env.str("ISSUER_TAX_OFFICE", default="Kozyatağı")
+ISSUER_TAX_NUMBER = env.str("ISSUER_TAX_NUMBER", default="4700619860")
+ISSUER_MERSIS = env.str("ISSUER_MERSIS", default="0470061986000015")
 # Absolute links in e-mails (e.g. the signed-form upload link) start with this. `make run` and
 # `make worker` derive it from HOST and PORT (http://127.0.0.1:8000 by default).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

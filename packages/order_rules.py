@@ -45,6 +45,11 @@ def _reachable(status: str) -> frozenset[str]:
 
 # The money is in: paid and everything after it.
 SETTLED_STATUSES: frozenset[str] = _reachable(S.PAID)
+# Money received now may settle an order in these (the database-filter form of
+# ``order_can_mark_paid``, for lists such as the bank statement's candidates).
+MARK_PAID_STATUSES: frozenset[str] = frozenset(
+    s for s, targets in TRANSITIONS.items() if S.PAID in targets
+)
 # Nothing can happen to these any more.
 FINAL_STATUSES: frozenset[str] = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import ServiceProvider
@@ -144,9 +145,22 @@ def order_draft_for(*, service_provider: ServiceProvider) -> Order | None:
 
 
 def _orders_for_page(service_provider: ServiceProvider) -> QuerySet[Order]:
+    """``charged_amount``: what was actually taken (a card payment with its installment
+    surcharge, or the confirmed transfer), else the order total. The payments app's rows are
+    reached by relation name only, so packages still imports nothing from payments."""
     return (
         Order.objects.filter(service_provider=service_provider)
         .select_related("package", "acceptance")
+        .annotate(
+            charged_amount=Coalesce(
+                Max("card_payments__paid_price", filter=Q(card_payments__status="succeeded")),
+                Max(
+                    "bank_transfers__amount_received",
+                    filter=Q(bank_transfers__outcome="confirmed"),
+                ),
+                F("total_amount"),
+            )
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -1,6 +1,8 @@
 """Demo data for payments: our receiving bank accounts, and one order waiting for a bank
 transfer so the accounting desk has something to confirm (idempotent)."""
 
+from django.conf import settings
+
 from accounts.models import ServiceProvider, User
 from accounts.validators import is_valid_tr_iban
 from packages.models import ContractVersion, Order, Package
@@ -8,7 +10,8 @@ from packages.models import ContractVersion, Order, Package
 from .models import BankAccount
 from .services.transfer import accounting_group_sync, bank_transfer_choose
 
-ACCOUNT_HOLDER = "İYS İleti Yönetim Sistemi A.Ş."
+# The same issuer name as on receipts and contracts.
+ACCOUNT_HOLDER = settings.ISSUER_NAME
 DEMO_BANK_ACCOUNTS = [
     # bank, branch, IBAN, display order
     ("T.C. Ziraat Bankası", "Ankara Kurumsal Şubesi", "TR680001000000123456789012", 1),

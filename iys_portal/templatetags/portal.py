@@ -1,6 +1,6 @@
 from django import template
 
-from iys_portal.formatting import format_count, format_try, group_iban
+from iys_portal.formatting import format_count, format_phone, format_try, group_iban
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def count(value):
 @register.filter
 def iban(value):
     return group_iban(value or "")
+
+
+@register.filter
+def phone(value):
+    """{{ company.phone|phone }} → +90 212 555 00 00"""
+    return format_phone(value)

@@ -1,3 +1,3 @@
-"""The accounting desk (transfer.py) and card payment records (card.py) in the Django admin."""
+"""The accounting desk (transfer.py, statement.py) and card payment records (card.py)."""
 
-from . import card, transfer  # noqa: F401
+from . import card, statement, transfer  # noqa: F401

@@ -2,13 +2,10 @@
 with a confirm form, a reject form, totals, a typo-aware order-code search and a CSV export."""
 
 import csv
-from datetime import timedelta
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,46 +17,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.validators import normalize_iban
+from iys_portal.admin import ReadOnlyAdminMixin
 from iys_portal.errors import ApplicationError
-from iys_portal.formatting import format_try, group_iban
-from iys_portal.validators import validate_display_multiline_text, validate_display_text
+from iys_portal.formatting import format_phone, format_try, group_iban
 from packages import order_codes
 from packages.models import Order
 
+from ..forms.transfer import BankAccountForm, TransferConfirmForm, TransferRejectForm
 from ..models import BankAccount, BankTransfer, TransferOrder
 from ..selectors.transfer import (
     order_code_suggestions,
+    transfer_confirmation,
     transfer_order_detail,
+    transfer_order_next_pending,
+    transfer_orders_csv_rows,
     transfer_orders_for_desk,
     transfer_orders_totals,
 )
 from ..services.transfer import (
     CONFIRM_PERMISSION,
-    bank_transfer_confirm,
+    bank_transfer_record_received,
     bank_transfer_reject,
-    parse_amount,
 )
+from .transfer_filters import TransferAgeFilter, TransferBankFilter, TransferStatusFilter
 
 S = Order.Status
-
-
-class BankAccountForm(forms.ModelForm):
-    # Room for an IBAN typed in groups of four; the model field stores it compact.
-    iban = forms.CharField(label=gettext_lazy("IBAN"), max_length=40)
-
-    class Meta:
-        model = BankAccount
-        fields = ["bank_name", "branch", "account_holder", "iban", "is_active", "display_order"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Shown to customers in transfer instructions (no payments migration for validators).
-        for name in ("bank_name", "branch", "account_holder"):
-            self.fields[name].validators.append(validate_display_text)
-
-    def clean_iban(self) -> str:
-        return normalize_iban(self.cleaned_data["iban"])
 
 
 @admin.register(BankAccount)
@@ -76,104 +58,6 @@ class BankAccountAdmin(SimpleHistoryAdmin):
         return group_iban(obj.iban)
 
 
-# The pending-transfers list ------------------------------------------------------------------
-
-
-class TransferStatusFilter(admin.SimpleListFilter):
-    """Opens on the orders still waiting: that is the desk's daily work."""
-
-    title = gettext_lazy("durum")
-    parameter_name = "durum"
-    DEFAULT = "bekleyen"
-    STATUSES = {
-        "bekleyen": Q(status=S.AWAITING_TRANSFER),
-        "suresi-doldu": Q(status=S.EXPIRED),
-        "onaylandi": Q(status__in=[S.PAID, S.ACTIVE]),
-        "reddedildi": Q(status__in=[S.AWAITING_PAYMENT, S.FAILED]),
-        "iptal": Q(status=S.CANCELLED),
-        "tumu": Q(),
-    }
-
-    def lookups(self, request, model_admin):
-        return [
-            ("bekleyen", _("Havale bekleniyor")),
-            ("suresi-doldu", _("Süresi doldu")),
-            ("onaylandi", _("Onaylandı")),
-            ("reddedildi", _("Reddedildi, yeniden ödenebilir")),
-            ("iptal", _("İptal edildi")),
-            ("tumu", _("Tümü")),
-        ]
-
-    def value(self):
-        value = super().value()
-        return value if value in self.STATUSES else self.DEFAULT
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        return queryset.filter(self.STATUSES[self.value()])
-
-
-class TransferAgeFilter(admin.SimpleListFilter):
-    title = gettext_lazy("sipariş yaşı")
-    parameter_name = "yas"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("0-2", _("0–2 gün")),
-            ("3-7", _("3–7 gün")),
-            ("7+", _("7 günden eski")),
-            ("gecikmis", _("Son ödeme zamanı geçmiş")),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        value = self.value()
-        if value == "0-2":
-            return queryset.filter(created_at__gte=now - timedelta(days=3))
-        if value == "3-7":
-            return queryset.filter(
-                created_at__lt=now - timedelta(days=3), created_at__gte=now - timedelta(days=8)
-            )
-        if value == "7+":
-            return queryset.filter(created_at__lt=now - timedelta(days=8))
-        if value == "gecikmis":
-            return queryset.filter(payment_due_at__lt=now)
-        return queryset
-
-
-class TransferBankFilter(admin.SimpleListFilter):
-    """The account the money arrived on (known once accounting confirmed it)."""
-
-    title = gettext_lazy("gelen banka")
-    parameter_name = "banka"
-
-    def lookups(self, request, model_admin):
-        return [(str(a.pk), a.bank_name) for a in BankAccount.objects.order_by("display_order")]
-
-    def queryset(self, request, queryset):
-        if not self.value() or not self.value().isdigit():
-            return queryset
-        return queryset.filter(
-            bank_transfers__outcome=BankTransfer.Outcome.CONFIRMED,
-            bank_transfers__bank_account_id=int(self.value()),
-        )
-
-
-def _confirmation(order) -> BankTransfer | None:
-    """From the prefetched decisions (no query)."""
-    for transfer in order.bank_transfers.all():
-        if transfer.outcome == BankTransfer.Outcome.CONFIRMED:
-            return transfer
-    return None
-
-
 STATUS_BADGES = {
     S.AWAITING_TRANSFER: "badge-warn",
     S.PAID: "badge-ok",
@@ -183,125 +67,16 @@ STATUS_BADGES = {
 }
 
 
-class TransferConfirmForm(forms.Form):
-    MISMATCH_CHOICES = [
-        ("accept", gettext_lazy("Farkı bilerek kabul et ve onayla")),
-        ("reject", gettext_lazy("Ödemeyi reddet")),
-    ]
-
-    amount_received = forms.CharField(
-        label=gettext_lazy("Gelen tutar (₺)"),
-        max_length=20,
-        help_text=gettext_lazy("Banka hesap hareketindeki tutar, ör. 23.055,00"),
-    )
-    value_date = forms.DateField(
-        label=gettext_lazy("Valör tarihi"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    bank_account = forms.ModelChoiceField(
-        label=gettext_lazy("Paranın geldiği hesap"),
-        queryset=BankAccount.objects.order_by("-is_active", "display_order", "bank_name"),
-    )
-    bank_reference = forms.CharField(
-        label=gettext_lazy("Banka referansı"), max_length=64, validators=[validate_display_text]
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Not"),
-        required=False,
-        max_length=2000,
-        validators=[validate_display_multiline_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    mismatch_decision = forms.ChoiceField(
-        label=gettext_lazy("Tutar farklı: ne yapılsın?"),
-        choices=MISMATCH_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, order: Order, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.order = order
-        self.amount_mismatch = False
-
-    def clean_amount_received(self):
-        try:
-            amount = parse_amount(self.cleaned_data["amount_received"])
-        except ApplicationError as error:
-            raise forms.ValidationError(error.message) from None
-        if amount <= 0:
-            raise forms.ValidationError(_("Gelen tutar sıfırdan büyük olmalıdır."))
-        return amount
-
-    def clean_value_date(self):
-        value = self.cleaned_data["value_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Valör tarihi ileri bir tarih olamaz."))
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        amount = cleaned.get("amount_received")
-        if amount is not None and amount != self.order.total_amount:
-            self.amount_mismatch = True
-            if not cleaned.get("mismatch_decision"):
-                raise forms.ValidationError(
-                    _(
-                        "Gelen tutar (%(received)s) sipariş tutarından (%(expected)s) farklı. "
-                        "Farkı kabul edip onaylamayı ya da ödemeyi reddetmeyi açıkça seçiniz."
-                    )
-                    % {
-                        "received": format_try(amount),
-                        "expected": format_try(self.order.total_amount),
-                    },
-                    code="amount_mismatch",
-                )
-        elif cleaned.get("mismatch_decision") == "reject":
-            cleaned["mismatch_decision"] = ""  # amounts agree: nothing to reject for
-        return cleaned
-
-
-class TransferRejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Ret gerekçesi (müşteriye e-postayla bildirilir)"),
-        max_length=1000,
-        validators=[validate_display_multiline_text],
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("İç not"),
-        required=False,
-        max_length=2000,
-        validators=[validate_display_multiline_text],
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading = + - @ would be run as a formula by Excel."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_amount(value) -> str:
-    """23055,00: the export is for Turkish spreadsheets (';' columns, decimal comma)."""
-    if value is None:
-        return ""
-    return format_try(value, symbol=False, language="tr", grouping=False)
-
-
 @admin.register(TransferOrder)
-class TransferOrderAdmin(admin.ModelAdmin):
+class TransferOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Six columns, two lines each: the list fits a 1366 px screen beside the filters.
     list_display = [
         "code_column",
         "company_column",
-        "tax_number_column",
         "amount_column",
-        "created_column",
-        "due_column",
+        "dates_column",
         "status_column",
-        "received_column",
-        "decided_column",
+        "accounting_column",
     ]
     list_display_links = None
     list_filter = [TransferStatusFilter, TransferBankFilter, TransferAgeFilter]
@@ -322,15 +97,6 @@ class TransferOrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return transfer_orders_for_desk()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -355,34 +121,42 @@ class TransferOrderAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Sipariş kodu"), ordering="code")
     def code_column(self, obj):
         url = reverse("admin:payments_transferorder_detail", args=[obj.pk])
-        return format_html('<a href="{}" class="order-code">{}</a>', url, obj.code)
+        return format_html(
+            '<a href="{}" class="order-code">{}</a><br><small>{}</small>',
+            url,
+            obj.code,
+            obj.package.name,
+        )
 
-    @admin.display(description=gettext_lazy("Firma unvanı"), ordering="service_provider__title")
+    @admin.display(description=gettext_lazy("Firma"), ordering="service_provider__title")
     def company_column(self, obj):
-        return obj.service_provider.title
-
-    @admin.display(description=gettext_lazy("VKN"))
-    def tax_number_column(self, obj):
-        return obj.service_provider.tax_number
+        company = obj.service_provider
+        return format_html(
+            '{}<br><small>{} {} · <a href="mailto:{}">{}</a> · <span class="nowrap">{}</span>'
+            "</small>",
+            company.title,
+            _("VKN"),
+            company.tax_number,
+            company.email,
+            company.email,
+            format_phone(company.phone) or "—",
+        )
 
     @admin.display(description=gettext_lazy("Tutar"), ordering="total_amount")
     def amount_column(self, obj):
-        return format_try(obj.total_amount)
+        return format_html('<span class="nowrap">{}</span>', format_try(obj.total_amount))
 
-    @admin.display(description=gettext_lazy("Sipariş tarihi"), ordering="created_at")
-    def created_column(self, obj):
+    @admin.display(description=gettext_lazy("Sipariş / son ödeme"), ordering="payment_due_at")
+    def dates_column(self, obj):
         days = (timezone.now() - obj.created_at).days
+        due = obj.payment_due_at
         return format_html(
-            "{}<br><small>{}</small>",
-            date_format(timezone.localtime(obj.created_at), "j F Y"),
+            "{} <small>({})</small><br><small>{} {}</small>",
+            date_format(timezone.localtime(obj.created_at), "j M Y"),
             _("%(days)s gün önce") % {"days": days} if days else _("bugün"),
+            _("Son ödeme:"),
+            date_format(timezone.localtime(due), "j M Y H:i") if due else "—",
         )
-
-    @admin.display(description=gettext_lazy("Son ödeme"), ordering="payment_due_at")
-    def due_column(self, obj):
-        if obj.payment_due_at is None:
-            return "—"
-        return date_format(timezone.localtime(obj.payment_due_at), "j F Y H:i")
 
     @admin.display(description=gettext_lazy("Durum"), ordering="status")
     def status_column(self, obj):
@@ -392,29 +166,28 @@ class TransferOrderAdmin(admin.ModelAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description=gettext_lazy("Gelen"))
-    def received_column(self, obj):
-        confirmation = _confirmation(obj)
-        if confirmation is None:
-            return "—"
-        return format_html(
-            "{}<br><small>{} · {}</small>",
-            format_try(confirmation.amount_received),
-            confirmation.bank_account.bank_name,
-            confirmation.bank_reference,
-        )
-
-    @admin.display(description=gettext_lazy("İşlem"))
-    def decided_column(self, obj):
+    @admin.display(description=gettext_lazy("Gelen / işlem"))
+    def accounting_column(self, obj):
         decisions = obj.bank_transfers.all()
         if not decisions:
             return "—"
         latest = decisions[0]
+        confirmation = transfer_confirmation(obj)
+        received = (
+            format_html(
+                "{} · {}<br>",
+                format_try(confirmation.amount_received),
+                confirmation.bank_account.bank_name,
+            )
+            if confirmation
+            else ""
+        )
         return format_html(
-            "{}<br><small>{} · {}</small>",
+            "{}<small>{} · {} · {}</small>",
+            received,
             latest.get_outcome_display(),
             latest.decided_by,
-            date_format(timezone.localtime(latest.decided_at), "j F Y H:i"),
+            date_format(timezone.localtime(latest.decided_at), "j M Y H:i"),
         )
 
     # Search: the order code, with its check character
@@ -502,7 +275,8 @@ class TransferOrderAdmin(admin.ModelAdmin):
             order,
             "admin/payments/transferorder/detail.html",
             title=_("Havale/EFT siparişi %(code)s") % {"code": order.code},
-            confirmation=_confirmation(order),
+            confirmation=transfer_confirmation(order),
+            next_pending=transfer_order_next_pending(after=order),
         )
 
     def _decision_order(self, request, object_id):
@@ -515,33 +289,14 @@ class TransferOrderAdmin(admin.ModelAdmin):
 
     def confirm_view(self, request, object_id):
         order = self._decision_order(request, object_id)
-        confirmation = _confirmation(order)
+        confirmation = transfer_confirmation(order)
         form = TransferConfirmForm(
-            request.POST or None, order=order, initial={"value_date": timezone.localdate()}
+            request.POST or None, initial={"value_date": timezone.localdate()}
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                if data["mismatch_decision"] == "reject":
-                    transfer, changed = bank_transfer_reject(
-                        order_id=order.pk,
-                        actor=request.user,
-                        reason=_(
-                            "Gelen tutar (%(received)s) sipariş tutarından (%(expected)s) farklı."
-                        )
-                        % {
-                            "received": format_try(data["amount_received"]),
-                            "expected": format_try(order.total_amount),
-                        },
-                        amount_received=data["amount_received"],
-                        value_date=data["value_date"],
-                        bank_account_id=data["bank_account"].pk,
-                        bank_reference=data["bank_reference"],
-                        note=data["note"],
-                    )
-                    self._report_rejection(request, order, transfer, changed)
-                    return self._back(order)
-                transfer, changed = bank_transfer_confirm(
+                transfer, changed = bank_transfer_record_received(
                     order_id=order.pk,
                     actor=request.user,
                     amount_received=data["amount_received"],
@@ -549,11 +304,14 @@ class TransferOrderAdmin(admin.ModelAdmin):
                     bank_account_id=data["bank_account"].pk,
                     bank_reference=data["bank_reference"],
                     note=data["note"],
-                    accept_mismatch=data["mismatch_decision"] == "accept",
+                    mismatch_decision=data["mismatch_decision"],
                 )
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                form.add_service_error(error)
             else:
+                if transfer.outcome == BankTransfer.Outcome.REJECTED:
+                    self._report_rejection(request, order, transfer, changed)
+                    return self._back(order)
                 if changed:
                     messages.success(
                         request,
@@ -612,7 +370,7 @@ class TransferOrderAdmin(admin.ModelAdmin):
                     note=form.cleaned_data["note"],
                 )
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                form.add_service_error(error)
             else:
                 self._report_rejection(request, order, transfer, changed)
                 return self._back(order)
@@ -638,57 +396,7 @@ class TransferOrderAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="havale-eft-{stamp}.csv"'
         response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
         writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        writer.writerow(
-            [
-                _("Sipariş kodu"),
-                _("Firma unvanı"),
-                _("VKN"),
-                _("Paket"),
-                _("Tutar"),
-                _("Durum"),
-                _("Sipariş tarihi"),
-                _("Son ödeme"),
-                _("Gelen tutar"),
-                _("Valör tarihi"),
-                _("Banka"),
-                _("IBAN"),
-                _("Banka referansı"),
-                _("İşlem"),
-                _("İşlemi yapan"),
-                _("İşlem zamanı"),
-            ]
-        )
-        for order in changelist.queryset:
-            decisions = order.bank_transfers.all()
-            latest = decisions[0] if decisions else None
-            confirmation = _confirmation(order)
-            writer.writerow(
-                [
-                    _csv_cell(value)
-                    for value in [
-                        order.code,
-                        order.service_provider.title,
-                        order.service_provider.tax_number,
-                        order.package.name,
-                        _csv_amount(order.total_amount),
-                        order.get_status_display(),
-                        timezone.localtime(order.created_at).strftime("%d.%m.%Y %H:%M"),
-                        timezone.localtime(order.payment_due_at).strftime("%d.%m.%Y %H:%M")
-                        if order.payment_due_at
-                        else "",
-                        _csv_amount(confirmation.amount_received) if confirmation else "",
-                        confirmation.value_date.strftime("%d.%m.%Y") if confirmation else "",
-                        confirmation.bank_account.bank_name if confirmation else "",
-                        confirmation.bank_account.iban if confirmation else "",
-                        confirmation.bank_reference if confirmation else "",
-                        latest.get_outcome_display() if latest else "",
-                        str(latest.decided_by) if latest else "",
-                        timezone.localtime(latest.decided_at).strftime("%d.%m.%Y %H:%M")
-                        if latest
-                        else "",
-                    ]
-                ]
-            )
+        writer.writerows(transfer_orders_csv_rows(changelist.queryset))
         return response
 
 
@@ -713,7 +421,7 @@ def _already_confirmed(order, transfer) -> str:
 
 
 @admin.register(BankTransfer)
-class BankTransferAdmin(SimpleHistoryAdmin):
+class BankTransferAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only record of every accounting decision, with its change history."""
 
     list_display = [
@@ -730,12 +438,3 @@ class BankTransferAdmin(SimpleHistoryAdmin):
     search_fields = ["order__code", "bank_reference", "order__service_provider__title"]
     list_select_related = ["order", "bank_account", "decided_by"]
     ordering = ["-decided_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,5 @@
-"""Card payments (card.py) and bank transfers (transfer.py)."""
+"""Card payments (card.py), bank transfers (transfer.py) and bank statements (statement.py)."""
 
 from .card import *  # noqa: F403
+from .statement import *  # noqa: F403
 from .transfer import *  # noqa: F403

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_tr_iban
+from iys_portal.formatting import group_iban
 from packages.models import Order
 
 __all__ = ["BankAccount", "BankTransfer", "TransferNotice", "TransferOrder"]
@@ -41,7 +42,7 @@ class BankAccount(models.Model):
         ordering = ["display_order", "bank_name"]
 
     def __str__(self) -> str:
-        return f"{self.bank_name} — {self.iban}"
+        return f"{self.bank_name} — {group_iban(self.iban)}"
 
 
 class TransferOrder(Order):

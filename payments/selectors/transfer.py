@@ -1,16 +1,27 @@
 """Reads for bank transfers: the accounts shown to customers, a company's waiting order, and
 the accounting desk's list (constant query count however many orders there are)."""
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider
+from iys_portal.formatting import format_try, group_iban
 from packages import order_codes
 from packages.models import Order, OrderTransition
 
-from ..models import BankAccount, BankTransfer, TransferNotice, TransferOrder
+from ..models import (
+    BankAccount,
+    BankStatement,
+    BankTransfer,
+    StatementLine,
+    TransferNotice,
+    TransferOrder,
+)
 
 
 def bank_accounts_active() -> list[BankAccount]:
@@ -41,7 +52,7 @@ def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
     """Every order paid (or to be paid) by transfer, with what the list shows prefetched."""
     return (
         TransferOrder.objects.filter(payment_method=Order.PaymentMethod.TRANSFER)
-        .select_related("service_provider", "package")
+        .select_related("service_provider", "package", "created_by")
         .prefetch_related(
             Prefetch(
                 "bank_transfers",
@@ -50,6 +61,28 @@ def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
                 ),
             )
         )
+    )
+
+
+def transfer_confirmation(order: Order) -> BankTransfer | None:
+    """The confirming decision, from the prefetched decisions (no query)."""
+    for transfer in order.bank_transfers.all():
+        if transfer.outcome == BankTransfer.Outcome.CONFIRMED:
+            return transfer
+    return None
+
+
+def transfer_order_next_pending(*, after: Order) -> TransferOrder | None:
+    """The desk's next piece of work after deciding ``after``: the waiting order with the most
+    urgent deadline (the list's own order)."""
+    return (
+        TransferOrder.objects.filter(
+            payment_method=Order.PaymentMethod.TRANSFER, status=Order.Status.AWAITING_TRANSFER
+        )
+        .exclude(pk=after.pk)
+        .order_by("payment_due_at", "created_at")
+        .only("pk", "code")
+        .first()
     )
 
 
@@ -82,7 +115,7 @@ def transfer_order_detail(*, order_id: int) -> TransferOrder:
     return order
 
 
-def _code_variants(text: str) -> set[str]:
+def code_variants(text: str) -> set[str]:
     """Valid codes one slip away from ``text``: a wrong, missing or extra character, or two
     neighbours swapped. Letters people confuse with excluded ones are mapped first."""
     text = text.translate(CONFUSABLE)
@@ -105,7 +138,7 @@ CONFUSABLE = str.maketrans({"0": "D", "O": "D", "Q": "D"})
 
 def order_code_suggestions(text: str, *, limit: int = 5) -> list[str]:
     """Existing transfer orders whose code is one typo away from ``text`` (one query)."""
-    variants = _code_variants(order_codes.normalize(text))
+    variants = code_variants(order_codes.normalize(text))
     if not variants:
         return []
     return list(
@@ -113,3 +146,85 @@ def order_code_suggestions(text: str, *, limit: int = 5) -> list[str]:
         .order_by("code")
         .values_list("code", flat=True)[:limit]
     )
+
+
+# The desk's CSV export ------------------------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe text: a leading = + - @ would be run as a formula by Excel."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_amount(value) -> str:
+    return format_try(value, symbol=False).replace(".", "") if value is not None else ""
+
+
+def _csv_time(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def transfer_orders_csv_rows(orders: Iterable[TransferOrder]) -> Iterator[list[str]]:
+    """The header, then one spreadsheet-safe row per order of ``transfer_orders_for_desk``."""
+    yield [
+        _("Sipariş kodu"),
+        _("Firma unvanı"),
+        _("VKN"),
+        _("Paket"),
+        _("Tutar"),
+        _("Durum"),
+        _("Sipariş tarihi"),
+        _("Son ödeme"),
+        _("Gelen tutar"),
+        _("Valör tarihi"),
+        _("Banka"),
+        _("IBAN"),
+        _("Banka referansı"),
+        _("İşlem"),
+        _("İşlemi yapan"),
+        _("İşlem zamanı"),
+    ]
+    for order in orders:
+        decisions = order.bank_transfers.all()
+        latest = decisions[0] if decisions else None
+        confirmation = transfer_confirmation(order)
+        yield [
+            _csv_cell(value)
+            for value in [
+                order.code,
+                order.service_provider.title,
+                order.service_provider.tax_number,
+                order.package.name,
+                _csv_amount(order.total_amount),
+                order.get_status_display(),
+                _csv_time(order.created_at),
+                _csv_time(order.payment_due_at),
+                _csv_amount(confirmation.amount_received) if confirmation else "",
+                confirmation.value_date.strftime("%d.%m.%Y") if confirmation else "",
+                confirmation.bank_account.bank_name if confirmation else "",
+                group_iban(confirmation.bank_account.iban) if confirmation else "",
+                confirmation.bank_reference if confirmation else "",
+                latest.get_outcome_display() if latest else "",
+                str(latest.decided_by) if latest else "",
+                _csv_time(latest.decided_at if latest else None),
+            ]
+        ]
+
+
+def statement_detail(*, statement_id: int) -> tuple[BankStatement, dict[str, list]]:
+    """One imported statement and its lines by match state (two queries)."""
+    statement = (
+        BankStatement.objects.select_related("bank_account", "imported_by")
+        .filter(pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        raise Http404
+    groups = {choice: [] for choice in StatementLine.Match.values}
+    lines = StatementLine.objects.filter(statement=statement).select_related(
+        "order__service_provider", "bank_transfer__decided_by"
+    )
+    for line in lines:
+        groups[line.match].append(line)
+    return statement, groups

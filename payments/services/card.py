@@ -49,6 +49,7 @@ from ..gateways import (
 from ..gateways.codes import md_status_message
 from ..models import Payment, PaymentEvent
 from ..selectors.card import card_payment_unresolved_for
+from ..selectors.receipt import receipt_context_for_order
 from .card_reconcile import (  # noqa: F401 — re-exported: callers import them from here
     ABANDONED_AFTER,
     RECONCILE_AFTER,
@@ -286,7 +287,7 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
         if payment.receipt_sent_at is not None or payment.status != Payment.Status.SUCCEEDED:
             return payment
         order = payment.order
-        context = {"payment": payment, "order": order, "provider": order.service_provider}
+        context = {"payment": payment, **receipt_context_for_order(order_id=order.pk)}
         pdf = render_pdf("pdf/receipt.html", context)
         filename = f"makbuz-{order.code}.pdf"
         payment.receipt_pdf.save(filename, ContentFile(pdf), save=False)

@@ -9,7 +9,6 @@ reference is used (instead of hitting the database constraint).
 Expiry of unpaid transfer orders belongs to ``packages.services.orders_expire_overdue``.
 """
 
-import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -18,7 +17,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -133,30 +131,6 @@ def bank_transfer_choose(*, order_id: int, actor: User) -> tuple[Order, bool]:
 
 
 # The accounting desk -------------------------------------------------------------------------
-
-
-# At most ten digits before the decimal point (the amount columns hold 12 digits, 2 decimals).
-AMOUNT_PATTERN = re.compile(r"\d{1,10}(\.\d{1,2})?")
-
-
-def parse_amount(value: str | Decimal) -> Decimal:
-    """'23.055,00', '23055,00', '23055.00', '23 055' → Decimal('23055.00') (Turkish or plain).
-
-    In English the comma groups thousands: '23,055.00' → Decimal('23055.00').
-    """
-    if isinstance(value, Decimal):
-        return money(value)
-    text = "".join(str(value).split()).replace("₺", "").replace("TL", "")
-    if get_format("DECIMAL_SEPARATOR") == ".":
-        text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rsplit(".", 1)[1]) == 3):
-        text = text.replace(".", "")  # dots as thousands separators: 23.055 or 1.234.567
-    if not AMOUNT_PATTERN.fullmatch(text):
-        raise ApplicationError(_("Tutarı 1.234,56 biçiminde giriniz."), code="invalid_amount")
-    amount = Decimal(text)
-    return money(amount)
 
 
 def _confirmed_transfer(order: Order) -> BankTransfer | None:
@@ -338,6 +312,45 @@ def bank_transfer_reject(
         if notice is not None:
             _queue_notice(notice)
         return transfer, True
+
+
+def bank_transfer_record_received(
+    *,
+    order_id: int,
+    actor: User,
+    amount_received: Decimal,
+    value_date: date,
+    bank_account_id: int,
+    bank_reference: str,
+    note: str = "",
+    mismatch_decision: str = "",
+) -> tuple[BankTransfer, bool]:
+    """The desk's confirm form: confirm the money, or, when accounting chose to refuse an amount
+    that differs from the order total, reject it with that reason. A «reject» chosen for an
+    amount that agrees has nothing to refuse and confirms."""
+    _require_accountant(actor)
+    details = {
+        "amount_received": amount_received,
+        "value_date": value_date,
+        "bank_account_id": bank_account_id,
+        "bank_reference": bank_reference,
+        "note": note,
+    }
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        amount = money(amount_received)
+        if mismatch_decision == "reject" and amount != order.total_amount:
+            reason = _("Gelen tutar (%(received)s) sipariş tutarından (%(expected)s) farklı.") % {
+                "received": format_try(amount),
+                "expected": format_try(order.total_amount),
+            }
+            return bank_transfer_reject(order_id=order.pk, actor=actor, reason=reason, **details)
+        return bank_transfer_confirm(
+            order_id=order.pk,
+            actor=actor,
+            accept_mismatch=mismatch_decision == "accept",
+            **details,
+        )
 
 
 # E-mails -------------------------------------------------------------------------------------

@@ -105,11 +105,11 @@ def test_j6_bank_transfer_then_accountant_confirms_in_admin(page, settings):
         desk.get_by_role("link", name="Ödemeyi onayla").click()
         desk.get_by_label("Gelen tutar (₺)").fill("23.055,00")
         desk.get_by_label("Paranın geldiği hesap").select_option(
-            label="Garanti BBVA — TR700006200000000006299999"
+            label="Garanti BBVA — TR70 0006 2000 0000 0006 2999 99"
         )
         desk.get_by_label("Banka referansı").fill("EFT-2026-4411")
         desk.get_by_label("Not").fill("Açıklamada kod ve unvan var.")
-        desk.get_by_role("button", name="Kaydet").click()
+        desk.get_by_role("button", name="Ödemeyi onayla").click()
         expect(desk.get_by_text(f"{code} onaylandı: paket etkinleştirildi")).to_be_visible()
         expect(desk.get_by_role("cell", name="EFT-2026-4411", exact=True)).to_be_visible()
     except Exception:

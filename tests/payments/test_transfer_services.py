@@ -8,13 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from iys_portal.errors import ApplicationError, PermissionDeniedError
+from iys_portal.formatting import parse_amount
 from packages.models import Order, OrderTransition, Subscription
 from payments.models import BankTransfer, TransferNotice
 from payments.services.transfer import (
     bank_transfer_choose,
     bank_transfer_confirm,
     bank_transfer_reject,
-    parse_amount,
 )
 from tests.factories import BankAccountFactory, OrderFactory, make_staff
 
