@@ -115,7 +115,7 @@ def test_order_history_shows_the_amount_actually_charged(
         pay_with_fake_gateway(order, buyer.user, installment=3)
     html = client_of(buyer).get(reverse("packages:manage")).content.decode()
     start = html.index(f'data-testid="charged-{order.code}"')
-    assert "24.090,17 ₺" in html[start : start + 120]
+    assert "24.090,17\u00a0₺" in html[start : start + 120]
 
 
 def test_transfer_receipt_names_the_bank_and_reference(buyer, client_of, accountant, bank_account):

@@ -87,7 +87,7 @@ def test_each_credit_is_proposed_or_left_unmatched_with_the_reason(
 
     partial = lines["ref:GB0003"]
     assert (partial.match, partial.order) == (M.UNMATCHED, orders["partial"])
-    assert "Tutar farklı: gelen 1.000,00 ₺" in partial.match_note
+    assert "Tutar farklı: gelen 1.000,00\u00a0₺" in partial.match_note
 
     unrelated = lines["ref:GB0004"]
     assert (unrelated.match, unrelated.order) == (M.UNMATCHED, None)
