@@ -11,7 +11,7 @@ from accounts.decorators import authorized_person_required, provider_required
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import order_rules, selectors, services
+from . import order_rules, pricing, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -65,14 +65,14 @@ def manage(request):
 
 def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
     packages = selectors.package_list_active()
-    free_ids = selectors.promotion_free_package_ids()
-    sizing = selectors.package_sizing(
+    free_ids = pricing.promotion_free_package_ids()
+    sizing = pricing.package_sizing(
         phone_count=phone_count, email_count=email_count, packages=packages
     )
     current = selectors.subscription_active_for(service_provider=request.service_provider)
     rows = []
     for package in packages:
-        price = selectors.package_price(package=package, free_ids=free_ids)
+        price = pricing.package_price(package=package, free_ids=free_ids)
         rows.append(
             {
                 "package": package,

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from packages.selectors import package_price, package_sizing, promotion_free_package_ids
+from packages.pricing import package_price, package_sizing, promotion_free_package_ids
 from tests.factories import PromotionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""Writes for the packages app: orders through their state pipeline, contract acceptance,
-subscriptions (activation, upgrade, renewal, lapse) and reminders.
+"""Orders through their state pipeline: start (Paket Seçimi), complete, pay, fail, reopen,
+cancel and expire. ``order_transition`` is the one function that moves an order.
 
 Every function is one transaction holding row locks on what it changes; calling one twice
 (double click, replayed callback, two clerks) has the effect of calling it once.
@@ -7,9 +7,8 @@ Every function is one transaction holding row locks on what it changes; calling 
 
 from datetime import datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,37 +16,21 @@ from accounts.models import ServiceProvider, User
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_count, money
 
-from . import order_codes
-from . import order_rules as rules
-from .models import (
-    ContractAcceptance,
-    Order,
-    OrderTransition,
-    Package,
-    QuoteRequest,
-    Subscription,
-    SubscriptionReminder,
-)
-from .selectors import (
-    ZERO,
-    address_count_of,
-    contract_version_current,
+from .. import order_codes
+from .. import order_rules as rules
+from ..models import Order, OrderTransition, Package
+from ..pricing import ZERO, address_count_of, package_is_larger, package_price, subscription_credit
+from ..selectors import (
     orders_overdue_transfers,
-    package_price,
     subscription_active_for,
-    subscription_credit,
     subscription_scheduled_for,
-    subscriptions_ending,
-    subscriptions_to_remind,
 )
+from .subscriptions import subscription_activate
 
 S = Order.Status
 # The pipeline lives in ``order_rules`` with the questions derived from it; re-exported here
 # because ``order_transition`` below is the one function that enforces it.
 TRANSITIONS = rules.TRANSITIONS
-
-REMINDER_DAYS = (30, 7, 1)
-SUBSCRIPTION_PERIOD = relativedelta(years=1)
 
 
 class IllegalTransition(ApplicationError):
@@ -138,11 +121,7 @@ def _order_terms(
     kind, replaces, credit = Order.Kind.NEW, None, ZERO
     if current is not None:
         replaces = current
-        current_limit = current.package.address_limit
-        is_larger = package.address_limit is None or (
-            current_limit is not None and package.address_limit > current_limit
-        )
-        if is_larger:
+        if package_is_larger(package=package, than=current.package):
             kind = Order.Kind.UPGRADE
             credit = subscription_credit(subscription=current, at=at)
         else:
@@ -232,157 +211,7 @@ def order_start(
         return order
 
 
-# Contract (Sözleşme Onay) -------------------------------------------------------------------
-
-
-def order_accept_contract(
-    *,
-    order_id: int,
-    contract_version_id: int,
-    actor: User,
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> Order:
-    """«Sözleşme Onay»: records version, time, person, IP and browser (R5), re-prices the order
-    from the catalog, and queues the contract PDF after commit. Idempotent."""
-    from .tasks import render_contract_pdf
-
-    with transaction.atomic():
-        order = _locked_order(order_id)
-        if order.status != S.DRAFT:
-            if hasattr(order, "acceptance"):
-                return order  # a double click: accepted once already
-            raise IllegalTransition(_("Bu siparişin sözleşmesi artık onaylanamaz."))
-        current = contract_version_current()
-        if current is None or current.pk != contract_version_id:
-            raise ApplicationError(
-                _("Sözleşme metni güncellendi; lütfen güncel metni okuyup yeniden onaylayınız."),
-                code="stale_contract",
-            )
-        now = timezone.now()
-        terms = _order_terms(
-            service_provider=order.service_provider,
-            package=order.package,
-            address_count=order.address_count,
-            at=now,
-        )
-        acceptance = ContractAcceptance.objects.create(
-            order=order,
-            contract_version=current,
-            accepted_by=actor,
-            accepted_at=now,
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:500],
-        )
-        changes = dict(terms)
-        if money(terms["total_amount"]) == 0:
-            changes["payment_method"] = Order.PaymentMethod.FREE
-        order = order_transition(
-            order_id=order.pk,
-            to_status=S.CONTRACT_ACCEPTED,
-            actor=actor,
-            note=_("Sözleşme v%(version)s onaylandı.") % {"version": current.version},
-            changes=changes,
-        )
-        transaction.on_commit(lambda: render_contract_pdf.delay(acceptance.pk))
-        return order
-
-
-def contract_pdf_render(*, acceptance_id: int) -> ContractAcceptance:
-    """Render the accepted contract to PDF once (the Celery task calls this)."""
-    from django.core.files.base import ContentFile
-
-    from iys_portal.pdf import render_pdf
-
-    with transaction.atomic():
-        acceptance = (
-            ContractAcceptance.objects.select_for_update()
-            .select_related(
-                "order__service_provider", "order__package", "contract_version", "accepted_by"
-            )
-            .get(pk=acceptance_id)
-        )
-        if acceptance.pdf:
-            return acceptance
-        order = acceptance.order
-        content = render_pdf(
-            "pdf/contract.html",
-            {
-                "acceptance": acceptance,
-                "order": order,
-                "provider": order.service_provider,
-                "contract": acceptance.contract_version,
-            },
-        )
-        acceptance.pdf.save(f"sozlesme-{order.code}.pdf", ContentFile(content), save=False)
-        acceptance.pdf_generated_at = timezone.now()
-        acceptance.save(update_fields=["pdf", "pdf_generated_at"])
-        return acceptance
-
-
 # Completing, paying, cancelling, expiring ---------------------------------------------------
-
-
-def _subscription_end(starts_at: datetime) -> datetime:
-    return starts_at + SUBSCRIPTION_PERIOD
-
-
-def _activate(*, order: Order, actor: User | None, at: datetime) -> Subscription:
-    """Give the company the package of ``order`` (locked by the caller), exactly once.
-
-    Decided now, not when the order was made: a larger package than the current one replaces
-    it at once (a new year starts); otherwise it waits for the current one to end (R3).
-    """
-    ServiceProvider.objects.select_for_update().get(pk=order.service_provider_id)
-    existing = Subscription.objects.filter(order=order).first()
-    if existing is not None:
-        return existing
-    current = (
-        Subscription.objects.select_for_update()
-        .select_related("package")
-        .filter(service_provider_id=order.service_provider_id, status=Subscription.Status.ACTIVE)
-        .first()
-    )
-    package = order.package
-    if current is not None:
-        current_limit = current.package.address_limit
-        is_larger = package.address_limit is None or (
-            current_limit is not None and package.address_limit > current_limit
-        )
-        if not is_larger:
-            last = (
-                Subscription.objects.filter(
-                    service_provider_id=order.service_provider_id,
-                    status__in=[Subscription.Status.ACTIVE, Subscription.Status.SCHEDULED],
-                )
-                .order_by("-ends_at")
-                .first()
-            )
-            starts_at = last.ends_at
-            return Subscription.objects.create(
-                service_provider_id=order.service_provider_id,
-                package=package,
-                order=order,
-                status=Subscription.Status.SCHEDULED,
-                starts_at=starts_at,
-                ends_at=_subscription_end(starts_at),
-            )
-        current.status = Subscription.Status.ENDED
-        current.ended_at = at
-        current.end_reason = Subscription.EndReason.UPGRADED
-        current.save(update_fields=["status", "ended_at", "end_reason"])
-        # A smaller package waiting for the renewal of the old one no longer has a place.
-        Subscription.objects.filter(
-            service_provider_id=order.service_provider_id, status=Subscription.Status.SCHEDULED
-        ).update(status=Subscription.Status.CANCELLED, ended_at=at)
-    return Subscription.objects.create(
-        service_provider_id=order.service_provider_id,
-        package=package,
-        order=order,
-        status=Subscription.Status.ACTIVE,
-        starts_at=at,
-        ends_at=_subscription_end(at),
-    )
 
 
 def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
@@ -412,7 +241,7 @@ def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
             note=_("Ücretsiz paket tamamlandı."),
             changes={"activated_at": now, "payment_method": Order.PaymentMethod.FREE},
         )
-        _activate(order=order, actor=actor, at=now)
+        subscription_activate(order=order, actor=actor, at=now)
         return order, True
 
 
@@ -483,7 +312,7 @@ def order_mark_paid(*, order_id: int, actor: User | None, note: str = "") -> tup
             note=_("Paket etkinleştirildi."),
             changes={"activated_at": now},
         )
-        _activate(order=order, actor=actor, at=now)
+        subscription_activate(order=order, actor=actor, at=now)
         return order, True
 
 
@@ -563,166 +392,3 @@ def orders_expire_overdue(*, at: datetime | None = None) -> int:
         except ApplicationError:
             continue
     return count
-
-
-# Subscriptions: lapse and reminders ---------------------------------------------------------
-
-
-def subscription_lapse(*, subscription_id: int, at: datetime | None = None) -> Subscription:
-    """End a subscription whose year is over; a package scheduled for the renewal starts, or the
-    company falls back to Temel Hizmetler. Idempotent."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        sub = Subscription.objects.select_for_update().get(pk=subscription_id)
-        ServiceProvider.objects.select_for_update().get(pk=sub.service_provider_id)
-        if sub.status != Subscription.Status.ACTIVE or sub.ends_at > at:
-            return sub
-        sub.status = Subscription.Status.ENDED
-        sub.ended_at = at
-        sub.end_reason = Subscription.EndReason.LAPSED
-        sub.save(update_fields=["status", "ended_at", "end_reason"])
-        scheduled = (
-            Subscription.objects.select_for_update()
-            .filter(
-                service_provider_id=sub.service_provider_id,
-                status=Subscription.Status.SCHEDULED,
-                starts_at__lte=at,
-            )
-            .order_by("starts_at")
-            .first()
-        )
-        if scheduled is not None:
-            scheduled.status = Subscription.Status.ACTIVE
-            scheduled.save(update_fields=["status"])
-        return sub
-
-
-def subscriptions_lapse_due(*, at: datetime | None = None) -> int:
-    at = at or timezone.now()
-    ids = list(subscriptions_ending(at=at).values_list("pk", flat=True))
-    for subscription_id in ids:
-        subscription_lapse(subscription_id=subscription_id, at=at)
-    return len(ids)
-
-
-def _reminder_threshold(days_left: int) -> int | None:
-    """The most urgent reminder a subscription with ``days_left`` should have had: a missed
-    beat run sends the one that is due now, never the stale ones."""
-    due = [d for d in REMINDER_DAYS if days_left <= d]
-    return min(due) if due and days_left > 0 else None
-
-
-def subscription_reminders_record(*, at: datetime | None = None) -> list[int]:
-    """Record the reminders due now (one row per subscription and threshold, unique); each new
-    row's e-mail is queued after commit. Running twice records (and sends) nothing new."""
-    from .tasks import send_subscription_reminder
-
-    at = at or timezone.now()
-    created: list[int] = []
-    for sub in subscriptions_to_remind(at=at, within_days=max(REMINDER_DAYS)):
-        threshold = _reminder_threshold(sub.days_left(at))
-        if threshold is None:
-            continue
-        if any(r.days_before <= threshold for r in sub.reminders.all()):
-            continue
-        try:
-            with transaction.atomic():
-                reminder = SubscriptionReminder.objects.create(
-                    subscription=sub, days_before=threshold, sent_at=at
-                )
-        except IntegrityError:
-            continue  # another run recorded it first
-        created.append(reminder.pk)
-        transaction.on_commit(
-            lambda pk=reminder.pk: send_subscription_reminder.delay(pk), robust=True
-        )
-    return created
-
-
-def subscription_reminder_email(*, reminder_id: int) -> bool:
-    """Send one reminder e-mail, once (``emailed_at`` guards a task retried by the broker)."""
-    from iys_portal.emails import send_templated_email
-
-    with transaction.atomic():
-        reminder = (
-            SubscriptionReminder.objects.select_for_update()
-            .select_related("subscription__service_provider", "subscription__package")
-            .get(pk=reminder_id)
-        )
-        if reminder.emailed_at is not None:
-            return False
-        sub = reminder.subscription
-        send_templated_email(
-            to=[sub.service_provider.email],
-            template="packages/subscription_reminder",
-            context={"subscription": sub, "provider": sub.service_provider, "reminder": reminder},
-        )
-        reminder.emailed_at = timezone.now()
-        reminder.save(update_fields=["emailed_at"])
-        return True
-
-
-# İLETİ+ quote requests ----------------------------------------------------------------------
-
-
-def quote_request_create(
-    *,
-    service_provider: ServiceProvider,
-    phone_count: int,
-    email_count: int,
-    contact_email: str,
-    contact_phone: str = "",
-    note: str = "",
-    actor: User,
-) -> QuoteRequest:
-    """İLETİ+: above the largest fixed package the price is quoted by support (seen in the
-    admin). One open request per company: asking again updates it."""
-    address_count = address_count_of(phone_count=phone_count, email_count=email_count)
-    with transaction.atomic():
-        ServiceProvider.objects.select_for_update().get(pk=service_provider.pk)
-        values = {
-            "phone_count": phone_count,
-            "email_count": email_count,
-            "address_count": address_count,
-            "contact_email": contact_email,
-            "contact_phone": contact_phone,
-            "note": note,
-        }
-        existing = QuoteRequest.objects.filter(
-            service_provider=service_provider, status=QuoteRequest.Status.OPEN
-        ).first()
-        if existing is not None:
-            for name, value in values.items():
-                setattr(existing, name, value)
-            existing.save(update_fields=list(values))
-            return existing
-        return QuoteRequest.objects.create(
-            service_provider=service_provider, created_by=actor, **values
-        )
-
-
-def order_confirm_contract(
-    *,
-    order_id: int,
-    contract_version_id: int,
-    actor: User,
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> tuple[Order, bool]:
-    """The button of the Sözleşme Onay step. The acceptance re-prices the order; a free order is
-    then completed at once («Tamamla», the guide's last step for free packages), a paid one
-    waits for the payment step. One transaction: a double click activates once.
-
-    Returns (order, activated_now).
-    """
-    with transaction.atomic():
-        order = order_accept_contract(
-            order_id=order_id,
-            contract_version_id=contract_version_id,
-            actor=actor,
-            ip_address=ip_address,
-            user_agent=user_agent,
-        )
-        if order.status == S.ACTIVE or rules.order_can_complete_free(order):
-            return order_complete_free(order_id=order_id, actor=actor)
-        return order, False

@@ -1,0 +1,172 @@
+"""Subscriptions: activation of a paid or free order's package, lapse at the end of the year,
+and the reminders before it ends."""
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import ServiceProvider, User
+
+from ..models import Order, Subscription, SubscriptionReminder
+from ..pricing import package_is_larger
+from ..selectors import subscriptions_ending, subscriptions_to_remind
+
+REMINDER_DAYS = (30, 7, 1)
+SUBSCRIPTION_PERIOD = relativedelta(years=1)
+
+
+def _subscription_end(starts_at: datetime) -> datetime:
+    return starts_at + SUBSCRIPTION_PERIOD
+
+
+def subscription_activate(*, order: Order, actor: User | None, at: datetime) -> Subscription:
+    """Give the company the package of ``order`` (locked by the caller), exactly once.
+
+    Decided now, not when the order was made: a larger package than the current one replaces
+    it at once (a new year starts); otherwise it waits for the current one to end (R3).
+    """
+    ServiceProvider.objects.select_for_update().get(pk=order.service_provider_id)
+    existing = Subscription.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    current = (
+        Subscription.objects.select_for_update()
+        .select_related("package")
+        .filter(service_provider_id=order.service_provider_id, status=Subscription.Status.ACTIVE)
+        .first()
+    )
+    package = order.package
+    if current is not None:
+        if not package_is_larger(package=package, than=current.package):
+            last = (
+                Subscription.objects.filter(
+                    service_provider_id=order.service_provider_id,
+                    status__in=[Subscription.Status.ACTIVE, Subscription.Status.SCHEDULED],
+                )
+                .order_by("-ends_at")
+                .first()
+            )
+            starts_at = last.ends_at
+            return Subscription.objects.create(
+                service_provider_id=order.service_provider_id,
+                package=package,
+                order=order,
+                status=Subscription.Status.SCHEDULED,
+                starts_at=starts_at,
+                ends_at=_subscription_end(starts_at),
+            )
+        current.status = Subscription.Status.ENDED
+        current.ended_at = at
+        current.end_reason = Subscription.EndReason.UPGRADED
+        current.save(update_fields=["status", "ended_at", "end_reason"])
+        # A smaller package waiting for the renewal of the old one no longer has a place.
+        Subscription.objects.filter(
+            service_provider_id=order.service_provider_id, status=Subscription.Status.SCHEDULED
+        ).update(status=Subscription.Status.CANCELLED, ended_at=at)
+    return Subscription.objects.create(
+        service_provider_id=order.service_provider_id,
+        package=package,
+        order=order,
+        status=Subscription.Status.ACTIVE,
+        starts_at=at,
+        ends_at=_subscription_end(at),
+    )
+
+
+# Lapse and reminders -----------------------------------------------------------------------
+
+
+def subscription_lapse(*, subscription_id: int, at: datetime | None = None) -> Subscription:
+    """End a subscription whose year is over; a package scheduled for the renewal starts, or the
+    company falls back to Temel Hizmetler. Idempotent."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        sub = Subscription.objects.select_for_update().get(pk=subscription_id)
+        ServiceProvider.objects.select_for_update().get(pk=sub.service_provider_id)
+        if sub.status != Subscription.Status.ACTIVE or sub.ends_at > at:
+            return sub
+        sub.status = Subscription.Status.ENDED
+        sub.ended_at = at
+        sub.end_reason = Subscription.EndReason.LAPSED
+        sub.save(update_fields=["status", "ended_at", "end_reason"])
+        scheduled = (
+            Subscription.objects.select_for_update()
+            .filter(
+                service_provider_id=sub.service_provider_id,
+                status=Subscription.Status.SCHEDULED,
+                starts_at__lte=at,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        if scheduled is not None:
+            scheduled.status = Subscription.Status.ACTIVE
+            scheduled.save(update_fields=["status"])
+        return sub
+
+
+def subscriptions_lapse_due(*, at: datetime | None = None) -> int:
+    at = at or timezone.now()
+    ids = list(subscriptions_ending(at=at).values_list("pk", flat=True))
+    for subscription_id in ids:
+        subscription_lapse(subscription_id=subscription_id, at=at)
+    return len(ids)
+
+
+def _reminder_threshold(days_left: int) -> int | None:
+    """The most urgent reminder a subscription with ``days_left`` should have had: a missed
+    beat run sends the one that is due now, never the stale ones."""
+    due = [d for d in REMINDER_DAYS if days_left <= d]
+    return min(due) if due and days_left > 0 else None
+
+
+def subscription_reminders_record(*, at: datetime | None = None) -> list[int]:
+    """Record the reminders due now (one row per subscription and threshold, unique); each new
+    row's e-mail is queued after commit. Running twice records (and sends) nothing new."""
+    from ..tasks import send_subscription_reminder
+
+    at = at or timezone.now()
+    created: list[int] = []
+    for sub in subscriptions_to_remind(at=at, within_days=max(REMINDER_DAYS)):
+        threshold = _reminder_threshold(sub.days_left(at))
+        if threshold is None:
+            continue
+        if any(r.days_before <= threshold for r in sub.reminders.all()):
+            continue
+        try:
+            with transaction.atomic():
+                reminder = SubscriptionReminder.objects.create(
+                    subscription=sub, days_before=threshold, sent_at=at
+                )
+        except IntegrityError:
+            continue  # another run recorded it first
+        created.append(reminder.pk)
+        transaction.on_commit(
+            lambda pk=reminder.pk: send_subscription_reminder.delay(pk), robust=True
+        )
+    return created
+
+
+def subscription_reminder_email(*, reminder_id: int) -> bool:
+    """Send one reminder e-mail, once (``emailed_at`` guards a task retried by the broker)."""
+    from iys_portal.emails import send_templated_email
+
+    with transaction.atomic():
+        reminder = (
+            SubscriptionReminder.objects.select_for_update()
+            .select_related("subscription__service_provider", "subscription__package")
+            .get(pk=reminder_id)
+        )
+        if reminder.emailed_at is not None:
+            return False
+        sub = reminder.subscription
+        send_templated_email(
+            to=[sub.service_provider.email],
+            template="packages/subscription_reminder",
+            context={"subscription": sub, "provider": sub.service_provider, "reminder": reminder},
+        )
+        reminder.emailed_at = timezone.now()
+        reminder.save(update_fields=["emailed_at"])
+        return True
