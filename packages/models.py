@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iys_portal.formatting import money
+from iys_portal.notices import Notice
 
 
 class Package(models.Model):
@@ -349,15 +350,15 @@ class Subscription(models.Model):
         return max((timezone.localdate(self.ends_at) - today).days, 0)
 
 
-class SubscriptionReminder(models.Model):
-    """A reminder e-mail sent (30, 7, 1 days before the end); unique so it is sent once."""
+class SubscriptionReminder(Notice):
+    """A reminder e-mail (30, 7, 1 days before the end); unique so it is sent once."""
+
+    SEND_TASK = "packages.send_subscription_reminder"
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="reminders"
     )
     days_before = models.PositiveSmallIntegerField(_("kaç gün önce"))
-    sent_at = models.DateTimeField(_("kayıt"), default=timezone.now)
-    emailed_at = models.DateTimeField(_("e-posta gönderildi"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bitiş hatırlatması")

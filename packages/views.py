@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import authorized_person_required, provider_required
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
@@ -31,11 +32,6 @@ def _order_or_404(request, code: str) -> Order:
         )
     except Order.DoesNotExist:
         raise Http404 from None
-
-
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR is set by the proxy in front of gunicorn; X-Forwarded-For is forgeable.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _redirect_to_step(request, order: Order):
@@ -223,7 +219,7 @@ def contract(request, code: str):
                 order_id=order.pk,
                 contract_version_id=form.cleaned_data["contract_version"],
                 actor=request.user,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except ApplicationError as error:

@@ -1,6 +1,7 @@
 """Contract acceptance (Sözleşme Onay): the recorded acceptance, its PDF, and the step's
 button that completes a free order at once."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
+from iys_portal.pdf import render_pdf
+from iys_portal.tasks import queue_task
 
 from .. import order_rules as rules
 from ..models import ContractAcceptance, Order
@@ -33,8 +36,6 @@ def order_accept_contract(
 ) -> Order:
     """«Sözleşme Onay»: records version, time, person, IP and browser (R5), re-prices the order
     from the catalog, and queues the contract PDF after commit. Idempotent."""
-    from ..tasks import render_contract_pdf
-
     with transaction.atomic():
         order = _locked_order(order_id)
         if order.status != S.DRAFT:
@@ -72,16 +73,12 @@ def order_accept_contract(
             note=_("Sözleşme v%(version)s onaylandı.") % {"version": current.version},
             changes=changes,
         )
-        transaction.on_commit(lambda: render_contract_pdf.delay(acceptance.pk))
+        queue_task("packages.render_contract_pdf", acceptance.pk)
         return order
 
 
 def contract_pdf_render(*, acceptance_id: int) -> ContractAcceptance:
     """Render the accepted contract to PDF once (the Celery task calls this)."""
-    from django.core.files.base import ContentFile
-
-    from iys_portal.pdf import render_pdf
-
     with transaction.atomic():
         acceptance = (
             ContractAcceptance.objects.select_for_update()

@@ -4,10 +4,12 @@ and the reminders before it ends."""
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ServiceProvider, User
+from iys_portal.emails import send_templated_email
+from iys_portal.notices import notice_record, notice_send
 
 from ..models import Order, Subscription, SubscriptionReminder
 from ..pricing import package_is_larger
@@ -125,8 +127,6 @@ def _reminder_threshold(days_left: int) -> int | None:
 def subscription_reminders_record(*, at: datetime | None = None) -> list[int]:
     """Record the reminders due now (one row per subscription and threshold, unique); each new
     row's e-mail is queued after commit. Running twice records (and sends) nothing new."""
-    from ..tasks import send_subscription_reminder
-
     at = at or timezone.now()
     created: list[int] = []
     for sub in subscriptions_to_remind(at=at, within_days=max(REMINDER_DAYS)):
@@ -135,38 +135,34 @@ def subscription_reminders_record(*, at: datetime | None = None) -> list[int]:
             continue
         if any(r.days_before <= threshold for r in sub.reminders.all()):
             continue
-        try:
-            with transaction.atomic():
-                reminder = SubscriptionReminder.objects.create(
-                    subscription=sub, days_before=threshold, sent_at=at
-                )
-        except IntegrityError:
-            continue  # another run recorded it first
-        created.append(reminder.pk)
-        transaction.on_commit(
-            lambda pk=reminder.pk: send_subscription_reminder.delay(pk), robust=True
+        reminder = notice_record(
+            SubscriptionReminder,
+            subscription=sub,
+            days_before=threshold,
+            defaults={"created_at": at},
         )
+        if reminder is not None:
+            created.append(reminder.pk)
     return created
 
 
-def subscription_reminder_email(*, reminder_id: int) -> bool:
-    """Send one reminder e-mail, once (``emailed_at`` guards a task retried by the broker)."""
-    from iys_portal.emails import send_templated_email
+def _reminder_email(reminder: SubscriptionReminder) -> list[str]:
+    sub = reminder.subscription
+    recipients = [sub.service_provider.email]
+    send_templated_email(
+        to=recipients,
+        template="packages/subscription_reminder",
+        context={"subscription": sub, "provider": sub.service_provider, "reminder": reminder},
+    )
+    return recipients
 
-    with transaction.atomic():
-        reminder = (
-            SubscriptionReminder.objects.select_for_update()
-            .select_related("subscription__service_provider", "subscription__package")
-            .get(pk=reminder_id)
-        )
-        if reminder.emailed_at is not None:
-            return False
-        sub = reminder.subscription
-        send_templated_email(
-            to=[sub.service_provider.email],
-            template="packages/subscription_reminder",
-            context={"subscription": sub, "provider": sub.service_provider, "reminder": reminder},
-        )
-        reminder.emailed_at = timezone.now()
-        reminder.save(update_fields=["emailed_at"])
-        return True
+
+def subscription_reminder_email(*, reminder_id: int) -> bool:
+    """Send one reminder e-mail, once (``sent_at`` guards a task retried by the broker)."""
+    return notice_send(
+        SubscriptionReminder.objects.select_related(
+            "subscription__service_provider", "subscription__package"
+        ),
+        notice_id=reminder_id,
+        send=_reminder_email,
+    )

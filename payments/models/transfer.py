@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_tr_iban
+from iys_portal.notices import Notice
 from packages.models import Order
 
 __all__ = ["BankAccount", "BankTransfer", "TransferNotice", "TransferOrder"]
@@ -136,7 +137,7 @@ class BankTransfer(models.Model):
         return f"{self.order.code} — {self.get_outcome_display()}"
 
 
-class TransferNotice(models.Model):
+class TransferNotice(Notice):
     """An e-mail to the customer about a transfer order; the unique key makes each one go out
     once however often the task or the triggering click repeats."""
 
@@ -145,6 +146,8 @@ class TransferNotice(models.Model):
         REMINDER = "reminder", _("Son gün hatırlatması")
         CONFIRMED = "confirmed", _("Ödeme onayı")
         REJECTED = "rejected", _("Ödeme reddi")
+
+    SEND_TASK = "payments.send_transfer_notice"
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="transfer_notices", verbose_name=_("sipariş")
@@ -155,9 +158,6 @@ class TransferNotice(models.Model):
     bank_transfer = models.ForeignKey(
         BankTransfer, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
-    created_at = models.DateTimeField(_("oluşturulma"), default=timezone.now)
-    sent_at = models.DateTimeField(_("gönderilme"), null=True, blank=True)
-    recipients = models.CharField(_("alıcılar"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("havale/EFT bildirimi")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from iys_portal.errors import ApplicationError
+from iys_portal.tasks import queue_task
 from packages import order_rules
 from packages.services import order_fail, order_mark_paid
 
@@ -190,7 +191,7 @@ def settle_success(
             logger.warning("order %s refused the card payment: %s", payment.order_id, exc.code)
             changed = False
         if changed:
-            transaction.on_commit(lambda: _queue_receipt(payment.pk))
+            queue_task("payments.send_card_receipt", payment.pk)
     if not changed:
         # The order was paid another way meanwhile (two tabs, a bank transfer) or cancelled:
         # this charge must not stand.
@@ -201,12 +202,6 @@ def settle_success(
             gateway=gateway,
         )
     return payment
-
-
-def _queue_receipt(payment_id: int) -> None:
-    from ..tasks.card import send_card_receipt
-
-    send_card_receipt.delay(payment_id)
 
 
 # Answers that fail verification ------------------------------------------------------------

@@ -18,7 +18,4 @@ def send_transfer_notice(notice_id: int) -> bool:
 
 @shared_task(name="payments.record_transfer_reminders")
 def record_transfer_reminders() -> int:
-    notice_ids = services.transfer_reminders_record()
-    for notice_id in notice_ids:
-        send_transfer_notice.delay(notice_id)
-    return len(notice_ids)
+    return len(services.transfer_reminders_record())

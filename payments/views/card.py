@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import authorized_person_required, provider_required
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
 from packages import order_rules
@@ -128,7 +129,7 @@ def pay(request, code: str):
             card=card,
             installment=form.cleaned_data["installment"],
             actor=request.user,
-            ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+            ip=client_ip(request, default="127.0.0.1"),
             callback_url=request.build_absolute_uri(reverse("payments:callback")),
         )
     except ApplicationError as exc:
