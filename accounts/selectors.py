@@ -22,10 +22,6 @@ def membership_get_active(*, user: User, service_provider_id: int) -> Membership
     )
 
 
-def service_provider_find_by_tax_number(*, tax_number: str) -> ServiceProvider | None:
-    return ServiceProvider.objects.filter(tax_number=tax_number).first()
-
-
 def authorization_requests_open_for(
     *, service_provider: ServiceProvider
 ) -> QuerySet[AuthorizationRequest]:
@@ -72,10 +68,6 @@ def delegates_active_for(*, service_provider: ServiceProvider) -> QuerySet[Membe
         .select_related("user", "granted_by")
         .order_by("user__last_name", "user__first_name", "pk")
     )
-
-
-def delegate_get_for(*, service_provider: ServiceProvider, pk: int) -> Membership | None:
-    return delegates_active_for(service_provider=service_provider).filter(pk=pk).first()
 
 
 def authorized_person_emails_for(*, service_provider: ServiceProvider) -> list[str]:

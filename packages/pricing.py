@@ -44,7 +44,7 @@ class Sizing:
 
 
 def promotion_free_package_ids(*, at: datetime | None = None) -> set[int]:
-    """Ids of packages that an open promotion makes free right now (R2)."""
+    """Ids of packages that an open promotion makes free right now."""
     at = at or timezone.now()
     return set(
         Promotion.packages.through.objects.filter(
@@ -73,7 +73,7 @@ def package_price(
 
 
 def address_count_of(*, phone_count: int, email_count: int) -> int:
-    """R1: the address count is the larger of the two."""
+    """The address count is the larger of the two."""
     return max(int(phone_count), int(email_count))
 
 
@@ -113,7 +113,7 @@ def package_is_larger(*, package: Package, than: Package) -> bool:
 
 
 def subscription_credit(*, subscription: Subscription, at: datetime | None = None) -> Decimal:
-    """R3: the unused part of a *paid* package, pro rata by days, VAT included (Decimal).
+    """The unused part of a *paid* package, pro rata by days, VAT included (Decimal).
 
     credit = price paid for the package (VAT included, before any credit it got itself)
              × unused days / days of its period, rounded to kuruş.

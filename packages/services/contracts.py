@@ -17,9 +17,9 @@ from ..models import ContractAcceptance, Order
 from ..selectors import contract_version_current
 from .orders import (
     IllegalTransition,
-    _locked_order,
     _order_terms,
     order_complete_free,
+    order_lock,
     order_transition,
 )
 
@@ -34,10 +34,10 @@ def order_accept_contract(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Order:
-    """«Sözleşme Onay»: records version, time, person, IP and browser (R5), re-prices the order
+    """«Sözleşme Onay»: records version, time, person, IP and browser, re-prices the order
     from the catalog, and queues the contract PDF after commit. Idempotent."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status != S.DRAFT:
             if hasattr(order, "acceptance"):
                 return order  # a double click: accepted once already

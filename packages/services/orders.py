@@ -37,11 +37,16 @@ class IllegalTransition(ApplicationError):
     pass
 
 
-def _locked_order(order_id: int) -> Order:
-    try:
-        return Order.objects.select_for_update().select_related("package").get(pk=order_id)
-    except Order.DoesNotExist:
-        raise ApplicationError(_("Sipariş bulunamadı."), code="not_found") from None
+def order_lock(*, order_id: int) -> Order:
+    """Lock an order the one way every service does: its company's row, then the order's (the
+    lock order of docs/architecture.md). Callers in a transaction lock their own rows after."""
+    provider_id = (
+        Order.objects.filter(pk=order_id).values_list("service_provider_id", flat=True).first()
+    )
+    if provider_id is None:
+        raise ApplicationError(_("Sipariş bulunamadı."), code="not_found")
+    ServiceProvider.objects.select_for_update().filter(pk=provider_id).first()
+    return Order.objects.select_for_update().select_related("package").get(pk=order_id)
 
 
 def order_transition(
@@ -57,7 +62,7 @@ def order_transition(
     ``changes`` are further fields set in the same save (e.g. ``paid_at``).
     """
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         from_status = order.status
         if not rules.can_move(from_status, to_status):
             raise IllegalTransition(
@@ -218,7 +223,7 @@ def order_complete_free(*, order_id: int, actor: User) -> tuple[Order, bool]:
     """«Tamamla» for a free order: straight to active. (order, True) the first time; a second
     click returns (order, False) and changes nothing."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status == S.ACTIVE:
             return order, False
         if order.status == S.DRAFT:
@@ -253,7 +258,7 @@ def order_choose_payment_method(*, order_id: int, method: str, actor: User | Non
     if target is None:
         raise ApplicationError(_("Geçerli bir ödeme yöntemi seçiniz."), code="invalid_method")
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status == target:
             return order
         if order.status == S.DRAFT:
@@ -286,7 +291,7 @@ def order_mark_paid(*, order_id: int, actor: User | None, note: str = "") -> tup
     an expired order is accepted (the money arrived); a cancelled order raises ApplicationError.
     """
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if rules.order_is_paid(order):
             return order, False
         if order.status == S.CANCELLED:
@@ -319,7 +324,7 @@ def order_mark_paid(*, order_id: int, actor: User | None, note: str = "") -> tup
 def order_fail(*, order_id: int, actor: User | None, note: str = "") -> Order:
     """A card payment attempt failed; the customer may try again (or switch to transfer)."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status == S.FAILED:
             return order
         return order_transition(
@@ -334,7 +339,7 @@ def order_reopen_for_payment(
     the customer may pay again (card or transfer) or cancel. (order, True) when it moved;
     (order, False) when it no longer waited for the transfer (already back, expired, paid …)."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if not rules.order_can_reopen_for_payment(order):
             return order, False
         order = order_transition(
@@ -349,7 +354,7 @@ def order_reopen_for_payment(
 def order_cancel(*, order_id: int, actor: User | None, note: str = "") -> Order:
     """Cancel an unpaid order (idempotent). Paid and active orders cannot be cancelled."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status == S.CANCELLED:
             return order
         if rules.order_is_paid(order):
@@ -362,7 +367,7 @@ def order_cancel(*, order_id: int, actor: User | None, note: str = "") -> Order:
 def order_expire(*, order_id: int, actor: User | None = None, note: str = "") -> Order:
     """An unpaid order ran out of time (idempotent). Paid, active or cancelled orders raise."""
     with transaction.atomic():
-        order = _locked_order(order_id)
+        order = order_lock(order_id=order_id)
         if order.status == S.EXPIRED:
             return order
         if not rules.order_can_expire(order):
@@ -384,7 +389,7 @@ def orders_expire_overdue(*, at: datetime | None = None) -> int:
     for order_id in orders_overdue_transfers(at=at).values_list("pk", flat=True):
         try:
             with transaction.atomic():
-                order = _locked_order(order_id)
+                order = order_lock(order_id=order_id)
                 if order.status != S.AWAITING_TRANSFER:
                     continue  # paid or changed meanwhile
                 order_expire(order_id=order_id, note=_("Banka transferi süresi içinde gelmedi."))

@@ -27,7 +27,7 @@ def subscription_activate(*, order: Order, actor: User | None, at: datetime) -> 
     """Give the company the package of ``order`` (locked by the caller), exactly once.
 
     Decided now, not when the order was made: a larger package than the current one replaces
-    it at once (a new year starts); otherwise it waits for the current one to end (R3).
+    it at once (a new year starts); otherwise it waits for the current one to end.
     """
     ServiceProvider.objects.select_for_update().get(pk=order.service_provider_id)
     existing = Subscription.objects.filter(order=order).first()
@@ -84,9 +84,13 @@ def subscription_lapse(*, subscription_id: int, at: datetime | None = None) -> S
     """End a subscription whose year is over; a package scheduled for the renewal starts, or the
     company falls back to Temel Hizmetler. Idempotent."""
     at = at or timezone.now()
+    provider_id = Subscription.objects.values_list("service_provider_id", flat=True).get(
+        pk=subscription_id
+    )
     with transaction.atomic():
+        # The company first, then its rows: the one lock order (activation takes the same).
+        ServiceProvider.objects.select_for_update().get(pk=provider_id)
         sub = Subscription.objects.select_for_update().get(pk=subscription_id)
-        ServiceProvider.objects.select_for_update().get(pk=sub.service_provider_id)
         if sub.status != Subscription.Status.ACTIVE or sub.ends_at > at:
             return sub
         sub.status = Subscription.Status.ENDED

@@ -58,7 +58,7 @@ class TransferOrder(Order):
 
 
 class BankTransfer(models.Model):
-    """The accounting desk's decision on money that arrived (or did not) for an order (R7).
+    """The accounting desk's decision on money that arrived (or did not) for an order.
 
     One confirmation per order at most (a constraint, besides the row lock in the service);
     rejections can repeat, since the customer may pay again after one.

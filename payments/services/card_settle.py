@@ -20,7 +20,7 @@ from accounts.models import User
 from iys_portal.errors import ApplicationError
 from iys_portal.tasks import queue_task
 from packages import order_rules
-from packages.services import order_fail, order_mark_paid
+from packages.services import order_fail, order_lock, order_mark_paid
 
 from ..gateways import (
     Expected,
@@ -55,6 +55,10 @@ def expected_for(payment: Payment) -> Expected:
 
 
 def locked_payment(payment_id: int) -> Payment:
+    """The payment's row lock, taken after its company's and order's (``order_lock``): the one
+    lock order, so settling a payment and paying the order another way cannot deadlock."""
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
+    order_lock(order_id=order_id)
     return Payment.objects.select_for_update().select_related("order").get(pk=payment_id)
 
 

@@ -1,11 +1,12 @@
 """Bank transfer (Havale/EFT) writes: the customer's choice, the accounting desk's confirm and
-reject (R7), and the e-mails about a waiting transfer (instructions, reminder, outcome).
+reject, and the e-mails about a waiting transfer (instructions, reminder, outcome).
 
-Lock order everywhere: the order row first (``select_for_update``), then our own rows, so two
-clerks, two tabs or a double click serialize on the order and the second one changes nothing.
-A confirmation also locks the bank account the money arrived on: two clerks confirming two
-different orders with the same bank reference serialize there, and the second one is told the
-reference is used (instead of hitting the database constraint).
+Locks follow the one lock order (docs/architecture.md): the company and the order first
+(``order_lock``), then our own rows, so two clerks, two tabs or a double click serialize on the
+order and the second one changes nothing. A confirmation then locks the bank account the money
+arrived on: two clerks confirming two different orders with the same bank reference serialize
+there, and the second one is told the reference is used (instead of hitting the database
+constraint).
 Expiry of unpaid transfer orders belongs to ``packages.services.orders_expire_overdue``.
 """
 
@@ -30,6 +31,7 @@ from packages import order_rules
 from packages.models import Order
 from packages.services import (
     order_choose_payment_method,
+    order_lock,
     order_mark_paid,
     order_reopen_for_payment,
 )
@@ -66,14 +68,8 @@ def accounting_group_sync() -> Group:
 
 
 def _locked_order(order_id: int) -> Order:
-    try:
-        return (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("service_provider", "package")
-            .get(pk=order_id)
-        )
-    except Order.DoesNotExist:
-        raise ApplicationError(_("Sipariş bulunamadı."), code="not_found") from None
+    order_lock(order_id=order_id)  # the company, then the order: the one lock order
+    return Order.objects.select_related("service_provider", "package").get(pk=order_id)
 
 
 def _deadline_key(order: Order) -> str:

@@ -1,4 +1,4 @@
-"""Celery tasks for bank transfers: each takes ids and calls one service (R11).
+"""Celery tasks for bank transfers: each takes ids and calls one service.
 
 The daily reminder scan is registered with django-celery-beat by a payments data migration
 (a PeriodicTask row, editable in the admin). Expiry is packages' ``expire_overdue_orders``.

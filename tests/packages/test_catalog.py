@@ -1,4 +1,4 @@
-"""Sizing (R1) and prices (R2): the server's numbers, in Decimal."""
+"""Sizing and prices: the server's numbers, in Decimal."""
 
 from decimal import Decimal
 

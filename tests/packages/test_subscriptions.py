@@ -1,4 +1,4 @@
-"""Subscriptions (R3): one year, upgrade with pro-rata credit, renewal/downgrade scheduling,
+"""Subscriptions: one year, upgrade with pro-rata credit, renewal/downgrade scheduling,
 reminders and lapse on a frozen clock."""
 
 from datetime import datetime

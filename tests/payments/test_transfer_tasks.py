@@ -1,5 +1,5 @@
 """Daily tasks around a waiting transfer, on a frozen clock: the reminder before the deadline
-goes out once, and the unpaid order expires once (packages' expiry task, R11)."""
+goes out once, and the unpaid order expires once (packages' expiry task)."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -99,7 +99,7 @@ def test_unpaid_transfer_order_expires_once(waiting_order):
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
 def test_instructions_email_travels_through_a_real_worker(celery_broker_worker):
-    """The page returns before the e-mail: the task goes through Redis to a worker (R11)."""
+    """The page returns before the e-mail: the task goes through Redis to a worker."""
     import time
 
     order = OrderFactory(status=S.CONTRACT_ACCEPTED)
