@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import ServiceProvider
 
 from . import order_codes
-from .demo import CATALOG, VAT
-from .models import Order, Package, Subscription
+from .demo import VAT, catalog_seed
+from .models import Order, Subscription
 
 BATCH = 2000
 
@@ -19,21 +19,7 @@ def seed(*, providers: int, context: dict) -> None:
     measured, person = context["measured"], context["person"]
     if Subscription.objects.filter(service_provider=measured).exists():
         return
-    for position, (code, name, limit, price, free, quote) in enumerate(CATALOG):
-        Package.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "address_limit": limit,
-                "yearly_net_price": price,
-                "vat_rate": VAT,
-                "always_free": free,
-                "is_quote_only": quote,
-                "is_active": True,
-                "display_order": position,
-            },
-        )
-    ileti150 = Package.objects.get(code="ileti-150")
+    ileti150 = catalog_seed()["ileti-150"]
     now = timezone.now()
     Subscription.objects.create(
         service_provider=measured,

@@ -50,14 +50,8 @@ def subscription_activate(*, order: Order, actor: User | None, at: datetime) -> 
                 .order_by("-ends_at")
                 .first()
             )
-            starts_at = last.ends_at
-            return Subscription.objects.create(
-                service_provider_id=order.service_provider_id,
-                package=package,
-                order=order,
-                status=Subscription.Status.SCHEDULED,
-                starts_at=starts_at,
-                ends_at=_subscription_end(starts_at),
+            return _subscription_create(
+                order=order, status=Subscription.Status.SCHEDULED, starts_at=last.ends_at
             )
         current.status = Subscription.Status.ENDED
         current.ended_at = at
@@ -67,13 +61,17 @@ def subscription_activate(*, order: Order, actor: User | None, at: datetime) -> 
         Subscription.objects.filter(
             service_provider_id=order.service_provider_id, status=Subscription.Status.SCHEDULED
         ).update(status=Subscription.Status.CANCELLED, ended_at=at)
+    return _subscription_create(order=order, status=Subscription.Status.ACTIVE, starts_at=at)
+
+
+def _subscription_create(*, order: Order, status: str, starts_at: datetime) -> Subscription:
     return Subscription.objects.create(
         service_provider_id=order.service_provider_id,
-        package=package,
+        package=order.package,
         order=order,
-        status=Subscription.Status.ACTIVE,
-        starts_at=at,
-        ends_at=_subscription_end(at),
+        status=status,
+        starts_at=starts_at,
+        ends_at=_subscription_end(starts_at),
     )
 
 
