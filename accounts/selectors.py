@@ -22,10 +22,6 @@ def membership_get_active(*, user: User, service_provider_id: int) -> Membership
     )
 
 
-def service_provider_find_by_tax_number(*, tax_number: str) -> ServiceProvider | None:
-    return ServiceProvider.objects.filter(tax_number=tax_number).first()
-
-
 def authorization_requests_open_for(
     *, service_provider: ServiceProvider
 ) -> QuerySet[AuthorizationRequest]:

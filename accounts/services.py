@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iys_portal.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from iys_portal.tasks import queue_task
 
 from . import authorization
 from .edevlet.client import Identity
@@ -178,10 +179,6 @@ def _clean_roles(roles) -> list[str]:
         raise ApplicationError(_("Geçersiz rol seçimi."), code="bad_role") from None
 
 
-def _queue(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
-
-
 @transaction.atomic
 def authorization_request_create(
     *,
@@ -201,8 +198,6 @@ def authorization_request_create(
     new: the form and upload link go again to the address given the first time (so nobody can
     redirect someone else's link), and ``(request, False)`` comes back.
     """
-    from .tasks import send_authorization_request_form
-
     provider = ServiceProvider.objects.select_for_update().filter(tax_number=tax_number).first()
     if provider is None:
         raise ApplicationError(
@@ -232,7 +227,7 @@ def authorization_request_create(
                 existing.upload_nonce = authorization.new_upload_nonce()
                 existing.upload_link_expires_at = authorization.new_upload_deadline()
                 existing.save(update_fields=["upload_nonce", "upload_link_expires_at"])
-            _queue(send_authorization_request_form, existing.pk, False)
+            queue_task("accounts.send_authorization_request_form", existing.pk, False)
         return existing, False
 
     number = authorization.new_request_number()
@@ -252,7 +247,7 @@ def authorization_request_create(
         upload_link_expires_at=authorization.new_upload_deadline(),
         created_ip=ip or None,
     )
-    _queue(send_authorization_request_form, request.pk)
+    queue_task("accounts.send_authorization_request_form", request.pk)
     return request, True
 
 
@@ -329,8 +324,6 @@ def authorization_request_approve(
     delegate starts with «Görüntüleme» whatever the form asked for (more is the authorized
     person's decision); the authorized person gives ``roles`` (default: what the form asked).
     """
-    from .tasks import send_authorization_request_decision
-
     request = _lock_request(authorization_request_id)
     _check_decider(request=request, actor=actor, via=via)
     if request.status == AuthorizationRequest.Status.APPROVED:
@@ -390,7 +383,7 @@ def authorization_request_approve(
     request.decided_at = timezone.now()
     request.membership = membership
     request.save(update_fields=["status", "decided_via", "decided_by", "decided_at", "membership"])
-    _queue(send_authorization_request_decision, request.pk)
+    queue_task("accounts.send_authorization_request_decision", request.pk)
     return request
 
 
@@ -399,8 +392,6 @@ def authorization_request_reject(
     *, authorization_request_id: int, actor: User, via: str, reason: str
 ) -> AuthorizationRequest:
     """Refuse with a reason that is e-mailed to the applicant. Refusing twice changes nothing."""
-    from .tasks import send_authorization_request_decision
-
     reason = (reason or "").strip()
     request = _lock_request(authorization_request_id)
     _check_decider(request=request, actor=actor, via=via)
@@ -428,7 +419,7 @@ def authorization_request_reject(
     request.save(
         update_fields=["status", "rejection_reason", "decided_via", "decided_by", "decided_at"]
     )
-    _queue(send_authorization_request_decision, request.pk)
+    queue_task("accounts.send_authorization_request_decision", request.pk)
     return request
 
 

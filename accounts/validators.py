@@ -75,13 +75,6 @@ def validate_tckn(value: str) -> None:
         )
 
 
-def validate_vkn(value: str) -> None:
-    if not is_valid_vkn(value):
-        raise ValidationError(
-            _("Geçerli bir vergi kimlik numarası giriniz (10 hane)."), code="invalid_vkn"
-        )
-
-
 def validate_tax_number(value: str) -> None:
     """A company's tax number: a VKN, or the TCKN of a sole proprietor."""
     if not (is_valid_vkn(value) or is_valid_tckn(value)):

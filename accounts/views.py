@@ -1,4 +1,3 @@
-import ipaddress
 import logging
 import secrets
 
@@ -13,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError, NotFoundError
 
 from . import authorization
@@ -183,19 +183,6 @@ REQUEST_RATE_PER_COMPANY = "20/d"
 UPLOAD_RATE_PER_IP = "20/h"
 
 
-def _client_ip(request) -> str | None:
-    """The address the rate limits count (see RATELIMIT_IP_META_KEY)."""
-    from django.conf import settings
-
-    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    value = request.META.get(key, "") or request.META.get("REMOTE_ADDR", "")
-    value = value.split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def _too_many(request, template: str, context: dict):
     context["rate_limited"] = True
     messages.error(request, _("Çok fazla deneme yapıldı. Lütfen bir süre sonra yeniden deneyiniz."))
@@ -226,7 +213,7 @@ def authorization_request_new(request):
                     phone=data["phone"],
                     role_reason=data["role_reason"],
                     requested_roles=data["requested_roles"],
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
             except ApplicationError as exc:
                 field = "tax_number" if exc.code == "provider_not_found" else None

@@ -87,6 +87,13 @@ class Integrator(models.Model):
         return self.title
 
 
+class GrantQuerySet(models.QuerySet):
+    def live(self) -> "GrantQuerySet":
+        """Grants not revoked or replaced (whether a partner grant works also needs a package:
+        ``selectors.grant_is_effective``)."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class Grant(models.Model):
     """One authorization of an integrator for a brand, on some channels.
 
@@ -139,6 +146,8 @@ class Grant(models.Model):
         verbose_name=_("yerine gelen yetki"),
     )
 
+    objects = GrantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("yetkilendirme")
         verbose_name_plural = _("yetkilendirmeler")
@@ -187,6 +196,7 @@ class Grant(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """Live: not revoked or replaced (the row form of ``Grant.objects.live()``)."""
         return self.revoked_at is None
 
     @property

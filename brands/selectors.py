@@ -8,12 +8,12 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import ServiceProvider
 
 from .models import Brand, Channel, Grant, Integrator
-from .packaging import has_active_package
+from .package_access import has_active_package
 
 
 def grant_is_effective(*, grant: Grant, package_active: bool) -> bool:
-    """A live grant works unless it is a partner grant of a company without a package (J8)."""
-    if grant.revoked_at is not None:
+    """A live grant works unless it is a partner grant of a company without a package."""
+    if not grant.is_active:
         return False
     return not grant.is_partner or package_active
 
@@ -36,7 +36,8 @@ def grant_get(*, service_provider: ServiceProvider, brand_id: int, grant_id: int
 
 def grants_live_for_brand(*, brand: Brand, kind: str) -> QuerySet[Grant]:
     return (
-        Grant.objects.filter(brand=brand, kind=kind, revoked_at__isnull=True)
+        Grant.objects.live()
+        .filter(brand=brand, kind=kind)
         .select_related("integrator")
         .order_by("integrator__title")
     )
@@ -82,7 +83,7 @@ def brand_overview(
     """
     package_active = has_active_package(service_provider=service_provider, at=at)
     live = (
-        Grant.objects.filter(revoked_at__isnull=True)
+        Grant.objects.live()
         .select_related("integrator", "granted_by")
         .order_by("integrator__title", "pk")
     )

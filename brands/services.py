@@ -12,13 +12,13 @@ from accounts.permissions import Role, require_actor_role
 from iys_portal.errors import ApplicationError
 
 from .models import CHANNEL_FIELDS, Brand, Channel, Grant, Integrator
-from .packaging import has_active_package
+from .package_access import has_active_package
 
 BRAND_CODE_RANGE = (10_000, 999_999)
 
 
 class NoActivePackageError(ApplicationError):
-    """Business-partner authorization needs an active İLETİ package (J7)."""
+    """Business-partner authorization needs an active İLETİ package."""
 
 
 def _normalize_name(name: str) -> str:
@@ -206,7 +206,7 @@ def _grant(
 
 
 def _active_grants(brand: Brand):
-    return Grant.objects.select_for_update().filter(brand=brand, revoked_at__isnull=True)
+    return Grant.objects.select_for_update().live().filter(brand=brand)
 
 
 def _ensure_brand_active(brand: Brand) -> None:
@@ -301,7 +301,7 @@ def grant_revoke(
     )
     if grant is None:
         raise ApplicationError(_("Yetkilendirme bulunamadı."), code="grant_not_found")
-    if grant.revoked_at is not None:
+    if not grant.is_active:
         return grant
     remaining = set(grant.channels)
     if channels is not None:

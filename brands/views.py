@@ -12,7 +12,7 @@ from iys_portal.errors import ApplicationError
 from . import services
 from .forms import AhsGrantForm, BrandForm, GrantRevokeForm, PartnerGrantForm
 from .models import Brand, Grant
-from .packaging import has_active_package
+from .package_access import has_active_package
 from .selectors import brand_get, brand_history, brand_overview, grant_get, grants_live_for_brand
 
 
@@ -85,45 +85,9 @@ def brand_rename(request, brand_id: int):
     return render(request, "brands/brand_form.html", {"form": form, "brand": brand})
 
 
-def _grant_page(request, brand_id: int, *, form_class, service, template: str):
-    brand = _brand_or_404(request, brand_id)
+def _grant_form_page(request, brand: Brand, form, template: str):
     package_active = has_active_package(service_provider=request.service_provider)
-    current = grants_live_for_brand(brand=brand, kind=form_class.kind)
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            extra = {"reconciliation": data["reconciliation"]} if "reconciliation" in data else {}
-            try:
-                grant = service(
-                    service_provider=request.service_provider,
-                    brand_id=brand.pk,
-                    integrator_id=data["integrator"].pk,
-                    channels=data["channels"],
-                    actor=request.user,
-                    **extra,
-                )
-            except ApplicationError as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(integrator)s, «%(brand)s» markası için %(channels)s kanalında "
-                        "yetkilendirildi.",
-                        "%(integrator)s, «%(brand)s» markası için %(channels)s kanallarında "
-                        "yetkilendirildi.",
-                        len(grant.channels),
-                    )
-                    % {
-                        "integrator": grant.integrator.title,
-                        "brand": brand.name,
-                        "channels": ", ".join(grant.channel_labels),
-                    },
-                )
-                return redirect("brands:index")
-    else:
-        form = form_class()
+    current = grants_live_for_brand(brand=brand, kind=form.kind)
     return render(
         request,
         template,
@@ -131,28 +95,66 @@ def _grant_page(request, brand_id: int, *, form_class, service, template: str):
     )
 
 
+def _granted(request, brand: Brand, grant: Grant):
+    messages.success(
+        request,
+        ngettext(
+            "%(integrator)s, «%(brand)s» markası için %(channels)s kanalında yetkilendirildi.",
+            "%(integrator)s, «%(brand)s» markası için %(channels)s kanallarında yetkilendirildi.",
+            len(grant.channels),
+        )
+        % {
+            "integrator": grant.integrator.title,
+            "brand": brand.name,
+            "channels": ", ".join(grant.channel_labels),
+        },
+    )
+    return redirect("brands:index")
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BRANDS)
 def partner_add(request, brand_id: int):
-    return _grant_page(
-        request,
-        brand_id,
-        form_class=PartnerGrantForm,
-        service=services.partner_grant_set,
-        template="brands/partner_form.html",
-    )
+    brand = _brand_or_404(request, brand_id)
+    form = PartnerGrantForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.partner_grant_set(
+                service_provider=request.service_provider,
+                brand_id=brand.pk,
+                integrator_id=data["integrator"].pk,
+                channels=data["channels"],
+                reconciliation=data["reconciliation"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return _granted(request, brand, grant)
+    return _grant_form_page(request, brand, form, "brands/partner_form.html")
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BRANDS)
 def ahs_add(request, brand_id: int):
-    return _grant_page(
-        request,
-        brand_id,
-        form_class=AhsGrantForm,
-        service=services.ahs_grant_set,
-        template="brands/ahs_form.html",
-    )
+    brand = _brand_or_404(request, brand_id)
+    form = AhsGrantForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.ahs_grant_set(
+                service_provider=request.service_provider,
+                brand_id=brand.pk,
+                integrator_id=data["integrator"].pk,
+                channels=data["channels"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return _granted(request, brand, grant)
+    return _grant_form_page(request, brand, form, "brands/ahs_form.html")
 
 
 @require_http_methods(["GET", "POST"])

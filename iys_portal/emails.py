@@ -1,6 +1,6 @@
 """Templated e-mail: a subject line and a plain-text body, each rendered from a template.
 
-Called from Celery tasks only (R11): pages never wait on SMTP.
+Called from Celery tasks only: pages never wait on SMTP.
 """
 
 from collections.abc import Iterable

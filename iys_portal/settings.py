@@ -191,9 +191,11 @@ CACHES = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
-# Behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_REAL_IP);
-# otherwise REMOTE_ADDR. Production needs a shared CACHE_URL for limits (see accounts.checks).
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Production needs a shared CACHE_URL for limits (see accounts.checks).
+RATELIMIT_IP_META_KEY = "iys_portal.client_ip.rate_limit_ip"
+# Behind reverse proxies: their addresses or networks (e.g. 10.0.0.0/8). The client address is
+# then read from their X-Forwarded-For (see iys_portal.client_ip); otherwise REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # e-Devlet (OAuth2 authorization code). The simulator is served by this portal itself, so its
 # address follows PORTAL_BASE_URL unless EDEVLET_BASE_URL says otherwise.

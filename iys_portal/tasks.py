@@ -1,5 +1,27 @@
+"""Side work on Celery: the one way services queue it, and the kernel's own health check.
+
+Services queue a task by its name with ``queue_task`` (after the transaction commits); tasks
+import the services they call. So imports run one way, tasks → services, and no service
+imports a tasks module.
+"""
+
 from celery import shared_task
-from django.db import connection
+from django.db import connection, transaction
+
+from .celery import app
+
+
+def _task(name: str):
+    if name not in app.tasks:
+        # A web process has not imported the apps' tasks modules yet (a worker has).
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
+def queue_task(name: str, *args, robust: bool = False) -> None:
+    """Queue the task ``name`` with ``args`` once the current transaction commits (at once
+    outside one). ``robust``: a failure to queue is logged instead of raised."""
+    transaction.on_commit(lambda: _task(name).delay(*args), robust=robust)
 
 
 @shared_task(name="iys_portal.healthcheck")

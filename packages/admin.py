@@ -1,4 +1,4 @@
-"""Admin: the catalog, promotions and contract versions are data edited here (R2, R5); orders and
+"""Admin: the catalog, promotions and contract versions are data edited here; orders and
 subscriptions are read-only (they change through services only); support answers İLETİ+ quote
 requests here."""
 

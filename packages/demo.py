@@ -55,7 +55,8 @@ Taraflar, 6698 sayılı Kişisel Verilerin Korunması Kanunu'na uygun davranmay�
 DEMO_TAX_NUMBERS = ["1234567890", "9876543217"]
 
 
-def seed(*, stdout) -> None:
+def catalog_seed() -> dict[str, Package]:
+    """The catalog's packages by code, created or brought up to date (demo and bench data)."""
     packages = {}
     for order, (code, name, limit, price, free, quote) in enumerate(CATALOG):
         packages[code], _ = Package.objects.update_or_create(
@@ -71,6 +72,11 @@ def seed(*, stdout) -> None:
                 "display_order": order,
             },
         )
+    return packages
+
+
+def seed(*, stdout) -> None:
+    packages = catalog_seed()
 
     istanbul = ZoneInfo("Europe/Istanbul")
     promotion, _ = Promotion.objects.update_or_create(

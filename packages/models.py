@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iys_portal.formatting import money
+from iys_portal.notices import Notice
 
 
 class Package(models.Model):
-    """An İLETİ package of the catalog; limits and prices are data (R2), never constants."""
+    """An İLETİ package of the catalog; limits and prices are data, never constants."""
 
     code = models.SlugField(_("kod"), max_length=30, unique=True)
     name = models.CharField(_("ad"), max_length=60)
@@ -65,7 +66,7 @@ class Package(models.Model):
 
 
 class Promotion(models.Model):
-    """A window in which some packages (İLETİ-25, İLETİ-75) are free (R2)."""
+    """A window in which some packages (İLETİ-25, İLETİ-75) are free."""
 
     name = models.CharField(_("ad"), max_length=120)
     packages = models.ManyToManyField(
@@ -93,7 +94,7 @@ class Promotion(models.Model):
 
 
 class ContractVersion(models.Model):
-    """The text shown at «Sözleşme Onay»; the newest effective version is the current one (R5)."""
+    """The text shown at «Sözleşme Onay»; the newest effective version is the current one."""
 
     version = models.CharField(_("sürüm"), max_length=20, unique=True)
     title = models.CharField(
@@ -113,7 +114,7 @@ class ContractVersion(models.Model):
 
 
 class Order(models.Model):
-    """One purchase of a package (R4). ``code`` is what the customer types into a bank transfer
+    """One purchase of a package. ``code`` is what the customer types into a bank transfer
     description; see ``packages.order_codes`` for its alphabet and check character."""
 
     class Status(models.TextChoices):
@@ -228,7 +229,7 @@ class Order(models.Model):
 
 
 class OrderTransition(models.Model):
-    """One move of an order through its state pipeline: who, when, from, to, why (R4)."""
+    """One move of an order through its state pipeline: who, when, from, to, why."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(
@@ -256,7 +257,7 @@ class OrderTransition(models.Model):
 
 
 class ContractAcceptance(models.Model):
-    """Who accepted which contract version for an order, when and from where (R5)."""
+    """Who accepted which contract version for an order, when and from where."""
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="acceptance")
     contract_version = models.ForeignKey(
@@ -280,7 +281,7 @@ class ContractAcceptance(models.Model):
 
 
 class Subscription(models.Model):
-    """A package a service provider holds for one year from activation (R3).
+    """A package a service provider holds for one year from activation.
 
     ``scheduled`` rows wait for the current one to end (a smaller package or a renewal);
     at most one row per provider is ``active`` (database constraint).
@@ -349,15 +350,15 @@ class Subscription(models.Model):
         return max((timezone.localdate(self.ends_at) - today).days, 0)
 
 
-class SubscriptionReminder(models.Model):
-    """A reminder e-mail sent (30, 7, 1 days before the end); unique so it is sent once."""
+class SubscriptionReminder(Notice):
+    """A reminder e-mail (30, 7, 1 days before the end); unique so it is sent once."""
+
+    SEND_TASK = "packages.send_subscription_reminder"
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="reminders"
     )
     days_before = models.PositiveSmallIntegerField(_("kaç gün önce"))
-    sent_at = models.DateTimeField(_("kayıt"), default=timezone.now)
-    emailed_at = models.DateTimeField(_("e-posta gönderildi"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bitiş hatırlatması")

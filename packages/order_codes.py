@@ -1,4 +1,4 @@
-"""Order codes (R4): what a customer types into a bank transfer description.
+"""Order codes: what a customer types into a bank transfer description.
 
 A code is 8 random characters and 1 check character, e.g. ``K7MPX9RT4``:
 

@@ -10,7 +10,7 @@ from .models import Order
 S = Order.Status
 PaymentMethod = Order.PaymentMethod
 
-# The order state pipeline: every legal move, and nothing else (R4).
+# The order state pipeline: every legal move, and nothing else.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.CONTRACT_ACCEPTED, S.CANCELLED, S.EXPIRED}),
     S.CONTRACT_ACCEPTED: frozenset(

@@ -15,7 +15,7 @@ from iys_portal.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from iys_portal.formatting import money
 
 from .models import Order, OrderTransition, Package, QuoteRequest
-from .services import S, _new_code, _order_terms, order_transition
+from .services.orders import S, _new_code, _order_terms, order_transition
 
 PRICE_PERMISSION = "packages.price_quoterequest"
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the packages app: each takes ids and calls one service (R11).
+"""Celery tasks of the packages app: each takes ids and calls one service.
 
 The daily ones are registered with django-celery-beat by migration
 ``0002_periodic_tasks`` (PeriodicTask rows on a CrontabSchedule, editable in the admin).

@@ -3,26 +3,24 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import provider_required
 from accounts.permissions import Role, role_required
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
-from . import order_rules, quotes, selectors, services
+from . import order_rules, pricing, quotes, selectors, services
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
 
 def payment_step_url(order: Order) -> str:
-    """The Ödeme Adımı of the payments app (built defensively: that app owns the page)."""
-    try:
-        return reverse("payments:step", kwargs={"code": order.code})
-    except NoReverseMatch:
-        return f"/odeme/{order.code}/"
+    """The Ödeme Adımı (a page of the payments app, reached by its URL name)."""
+    return reverse("payments:step", kwargs={"code": order.code})
 
 
 def _order_or_404(request, code: str) -> Order:
@@ -32,11 +30,6 @@ def _order_or_404(request, code: str) -> Order:
         )
     except Order.DoesNotExist:
         raise Http404 from None
-
-
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR is set by the proxy in front of gunicorn; X-Forwarded-For is forgeable.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _redirect_to_step(request, order: Order):
@@ -67,14 +60,14 @@ def manage(request):
 
 def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
     packages = selectors.package_list_active()
-    free_ids = selectors.promotion_free_package_ids()
-    sizing = selectors.package_sizing(
+    free_ids = pricing.promotion_free_package_ids()
+    sizing = pricing.package_sizing(
         phone_count=phone_count, email_count=email_count, packages=packages
     )
     current = selectors.subscription_active_for(service_provider=request.service_provider)
     rows = []
     for package in packages:
-        price = selectors.package_price(package=package, free_ids=free_ids)
+        price = pricing.package_price(package=package, free_ids=free_ids)
         rows.append(
             {
                 "package": package,
@@ -225,7 +218,7 @@ def contract(request, code: str):
                 order_id=order.pk,
                 contract_version_id=form.cleaned_data["contract_version"],
                 actor=request.user,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except ApplicationError as error:

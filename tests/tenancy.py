@@ -1,4 +1,4 @@
-"""Tenant-isolation checks reused by every app's view tests (R8)."""
+"""Tenant-isolation checks reused by every app's view tests."""
 
 
 def assert_foreign_404(client, url: str, *, method: str = "get", data: dict | None = None):

@@ -5,6 +5,7 @@ with the actions a person takes after checking iyzico's merchant panel."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
@@ -134,7 +135,7 @@ class PaymentAdmin(admin.ModelAdmin):
                     payment_id=payment.pk,
                     actor=request.user,
                     reason=_("Yönetim panelinden iade edildi."),
-                    ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+                    ip=client_ip(request, default="127.0.0.1"),
                 )
             except ApplicationError as exc:
                 self.message_user(request, f"{payment.order}: {exc.message}", messages.ERROR)

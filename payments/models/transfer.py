@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_tr_iban
 from iys_portal.formatting import group_iban
+from iys_portal.notices import Notice
 from packages.models import Order
 
 __all__ = ["BankAccount", "BankTransfer", "TransferNotice", "TransferOrder"]
@@ -58,7 +59,7 @@ class TransferOrder(Order):
 
 
 class BankTransfer(models.Model):
-    """The accounting desk's decision on money that arrived (or did not) for an order (R7).
+    """The accounting desk's decision on money that arrived (or did not) for an order.
 
     One confirmation per order at most (a constraint, besides the row lock in the service);
     rejections can repeat, since the customer may pay again after one.
@@ -137,7 +138,7 @@ class BankTransfer(models.Model):
         return f"{self.order.code} — {self.get_outcome_display()}"
 
 
-class TransferNotice(models.Model):
+class TransferNotice(Notice):
     """An e-mail to the customer about a transfer order; the unique key makes each one go out
     once however often the task or the triggering click repeats."""
 
@@ -146,6 +147,8 @@ class TransferNotice(models.Model):
         REMINDER = "reminder", _("Son gün hatırlatması")
         CONFIRMED = "confirmed", _("Ödeme onayı")
         REJECTED = "rejected", _("Ödeme reddi")
+
+    SEND_TASK = "payments.send_transfer_notice"
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="transfer_notices", verbose_name=_("sipariş")
@@ -156,9 +159,6 @@ class TransferNotice(models.Model):
     bank_transfer = models.ForeignKey(
         BankTransfer, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
-    created_at = models.DateTimeField(_("oluşturulma"), default=timezone.now)
-    sent_at = models.DateTimeField(_("gönderilme"), null=True, blank=True)
-    recipients = models.CharField(_("alıcılar"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("havale/EFT bildirimi")

@@ -2,7 +2,10 @@
 Settling lives in ``card_settle`` (charge, outcomes, reversal, a person's settlement) and asking
 the gateway about unfinished attempts in ``card_reconcile``; both are re-exported here.
 
-Network calls to the gateway never run inside a transaction holding row locks. A payment moves
+Network calls to the gateway run outside transactions, holding no row locks, with one
+exception: a reversal (``payment_void``) holds the payment's locks across the cancel or refund
+call so that two clerks cannot give the money back twice. Row locks follow the one lock order
+(company, order, then the payment: ``locked_payment``). A payment moves
 ``pending_3ds`` → ``completing`` (one callback wins the row lock and claims it) → ``succeeded`` or
 ``failed`` on a verified answer, or ``unverified`` when the answer fails verification; a
 replayed or duplicated callback finds it already claimed and changes nothing. Anything left
@@ -241,13 +244,13 @@ def payment_handle_callback(*, data: dict, gateway: PaymentGateway | None = None
     A second delivery of the same callback returns the attempt as it is."""
     gateway = gateway or get_gateway()
     fields = _clean_callback(data)
+    payment_id = (
+        Payment.objects.filter(conversation_id=fields["conversationId"])
+        .values_list("pk", flat=True)
+        .first()
+    )
     with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update()
-            .select_related("order")
-            .filter(conversation_id=fields["conversationId"])
-            .first()
-        )
+        payment = locked_payment(payment_id) if payment_id is not None else None
         if payment is None or payment.gateway_payment_id != fields["paymentId"]:
             logger.warning("card callback for an unknown attempt rejected")
             raise CallbackRejected(

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from iys_portal.errors import ApplicationError
+from iys_portal.tasks import queue_task
 from packages import order_rules
-from packages.services import order_fail, order_mark_paid
+from packages.services import order_fail, order_lock, order_mark_paid
 
 from ..gateways import (
     Expected,
@@ -54,6 +55,10 @@ def expected_for(payment: Payment) -> Expected:
 
 
 def locked_payment(payment_id: int) -> Payment:
+    """The payment's row lock, taken after its company's and order's (``order_lock``): the one
+    lock order, so settling a payment and paying the order another way cannot deadlock."""
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
+    order_lock(order_id=order_id)
     return Payment.objects.select_for_update().select_related("order").get(pk=payment_id)
 
 
@@ -190,7 +195,7 @@ def settle_success(
             logger.warning("order %s refused the card payment: %s", payment.order_id, exc.code)
             changed = False
         if changed:
-            transaction.on_commit(lambda: _queue_receipt(payment.pk))
+            queue_task("payments.send_card_receipt", payment.pk)
     if not changed:
         # The order was paid another way meanwhile (two tabs, a bank transfer) or cancelled:
         # this charge must not stand.
@@ -201,12 +206,6 @@ def settle_success(
             gateway=gateway,
         )
     return payment
-
-
-def _queue_receipt(payment_id: int) -> None:
-    from ..tasks.card import send_card_receipt
-
-    send_card_receipt.delay(payment_id)
 
 
 # Answers that fail verification ------------------------------------------------------------

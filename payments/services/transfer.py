@@ -1,11 +1,12 @@
 """Bank transfer (Havale/EFT) writes: the customer's choice, the accounting desk's confirm and
-reject (R7), and the e-mails about a waiting transfer (instructions, reminder, outcome).
+reject, and the e-mails about a waiting transfer (instructions, reminder, outcome).
 
-Lock order everywhere: the order row first (``select_for_update``), then our own rows, so two
-clerks, two tabs or a double click serialize on the order and the second one changes nothing.
-A confirmation also locks the bank account the money arrived on: two clerks confirming two
-different orders with the same bank reference serialize there, and the second one is told the
-reference is used (instead of hitting the database constraint).
+Locks follow the one lock order (docs/architecture.md): the company and the order first
+(``order_lock``), then our own rows, so two clerks, two tabs or a double click serialize on the
+order and the second one changes nothing. A confirmation then locks the bank account the money
+arrived on: two clerks confirming two different orders with the same bank reference serialize
+there, and the second one is told the reference is used (instead of hitting the database
+constraint).
 Expiry of unpaid transfer orders belongs to ``packages.services.orders_expire_overdue``.
 """
 
@@ -23,10 +24,12 @@ from accounts.models import User
 from iys_portal.emails import send_templated_email
 from iys_portal.errors import ApplicationError, PermissionDeniedError
 from iys_portal.formatting import format_try, money
+from iys_portal.notices import notice_record, notice_send
 from packages import order_rules
 from packages.models import Order
 from packages.services import (
     order_choose_payment_method,
+    order_lock,
     order_mark_paid,
     order_reopen_for_payment,
 )
@@ -63,35 +66,22 @@ def accounting_group_sync() -> Group:
 
 
 def _locked_order(order_id: int) -> Order:
-    try:
-        return (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("service_provider", "package")
-            .get(pk=order_id)
-        )
-    except Order.DoesNotExist:
-        raise ApplicationError(_("Sipariş bulunamadı."), code="not_found") from None
+    order_lock(order_id=order_id)  # the company, then the order: the one lock order
+    return Order.objects.select_related("service_provider", "package").get(pk=order_id)
 
 
 def _deadline_key(order: Order) -> str:
     return order.payment_due_at.isoformat() if order.payment_due_at else "-"
 
 
-def _queue_notice(notice: TransferNotice) -> None:
-    from ..tasks.transfer import send_transfer_notice
-
-    notice_id = notice.pk
-    transaction.on_commit(lambda: send_transfer_notice.delay(notice_id))
-
-
 def _record_notice(
     *, order: Order, kind: str, key: str, bank_transfer: BankTransfer | None = None
 ) -> TransferNotice | None:
-    """The notice row, or None when this exact notice was already recorded (sent once)."""
-    notice, created = TransferNotice.objects.get_or_create(
-        order=order, kind=kind, key=key, defaults={"bank_transfer": bank_transfer}
+    """The notice row, queued to be sent after commit; None when this exact notice was already
+    recorded (sent once)."""
+    return notice_record(
+        TransferNotice, order=order, kind=kind, key=key, defaults={"bank_transfer": bank_transfer}
     )
-    return notice if created else None
 
 
 def _require_accountant(actor: User) -> None:
@@ -122,11 +112,7 @@ def bank_transfer_choose(*, order_id: int, actor: User) -> tuple[Order, bool]:
         order = order_choose_payment_method(order_id=order.pk, method=TRANSFER, actor=actor)
         if already_waiting:
             return order, False
-        notice = _record_notice(
-            order=order, kind=TransferNotice.Kind.INSTRUCTIONS, key=_deadline_key(order)
-        )
-        if notice is not None:
-            _queue_notice(notice)
+        _record_notice(order=order, kind=TransferNotice.Kind.INSTRUCTIONS, key=_deadline_key(order))
         return order, True
 
 
@@ -229,14 +215,12 @@ def bank_transfer_confirm(
             note=_("Havale/EFT onaylandı: %(amount)s, %(bank)s, referans %(ref)s")
             % {"amount": format_try(amount), "bank": bank_account.bank_name, "ref": bank_reference},
         )
-        notice = _record_notice(
+        _record_notice(
             order=order,
             kind=TransferNotice.Kind.CONFIRMED,
             key=str(transfer.pk),
             bank_transfer=transfer,
         )
-        if notice is not None:
-            _queue_notice(notice)
         return transfer, True
 
 
@@ -303,14 +287,12 @@ def bank_transfer_reject(
             actor=actor,
             note=_("Havale/EFT reddedildi: %(reason)s") % {"reason": reason},
         )
-        notice = _record_notice(
+        _record_notice(
             order=order,
             kind=TransferNotice.Kind.REJECTED,
             key=str(transfer.pk),
             bank_transfer=transfer,
         )
-        if notice is not None:
-            _queue_notice(notice)
         return transfer, True
 
 
@@ -358,7 +340,8 @@ def bank_transfer_record_received(
 
 def transfer_reminders_record(*, at: datetime | None = None) -> list[int]:
     """Daily: a reminder for every order still waiting whose deadline is within
-    BANK_TRANSFER_REMINDER_DAYS. Returns the new notices' ids (none on a second run)."""
+    BANK_TRANSFER_REMINDER_DAYS, each queued to be sent. Returns the new notices' ids (none on
+    a second run)."""
     at = at or timezone.now()
     horizon = at + timedelta(days=settings.BANK_TRANSFER_REMINDER_DAYS)
     orders = Order.objects.filter(
@@ -385,56 +368,47 @@ def _recipients(order: Order) -> list[str]:
     return addresses
 
 
+def _notice_email(notice: TransferNotice) -> list[str]:
+    order = notice.order
+    waiting_kinds = (TransferNotice.Kind.INSTRUCTIONS, TransferNotice.Kind.REMINDER)
+    if notice.kind in waiting_kinds and (
+        order.status != S.AWAITING_TRANSFER or _deadline_key(order) != notice.key
+    ):
+        return []
+    recipients = _recipients(order)
+    if not recipients:
+        return []
+    target = (
+        reverse("payments:transfer_instructions", args=[order.code])
+        if notice.kind in waiting_kinds
+        else reverse("packages:manage")
+    )
+    send_templated_email(
+        to=recipients,
+        template=f"transfer_{notice.kind}",
+        context={
+            "order": order,
+            "service_provider": order.service_provider,
+            "transfer": notice.bank_transfer,
+            "bank_accounts": bank_accounts_active(),
+            "accounting_email": settings.ACCOUNTING_EMAIL,
+            "link": settings.PORTAL_BASE_URL + target,
+        },
+        reply_to=[settings.ACCOUNTING_EMAIL],
+    )
+    return recipients
+
+
 def transfer_notice_send(*, notice_id: int) -> bool:
     """Send one notice e-mail (Celery). True when sent now; False when it was sent before, or
     when a reminder/instructions no longer apply (the order stopped waiting meanwhile)."""
-    with transaction.atomic():
-        notice = (
-            TransferNotice.objects.select_for_update(of=("self",))
-            .select_related(
-                "order__service_provider",
-                "order__package",
-                "order__created_by",
-                "bank_transfer__bank_account",
-            )
-            .filter(pk=notice_id)
-            .first()
-        )
-        if notice is None or notice.sent_at is not None:
-            return False
-        order = notice.order
-        waiting_kinds = (TransferNotice.Kind.INSTRUCTIONS, TransferNotice.Kind.REMINDER)
-        if notice.kind in waiting_kinds and (
-            order.status != S.AWAITING_TRANSFER or _deadline_key(order) != notice.key
-        ):
-            return False
-        recipients = _recipients(order)
-        if not recipients:
-            return False
-        target = {
-            TransferNotice.Kind.INSTRUCTIONS: reverse(
-                "payments:transfer_instructions", args=[order.code]
-            ),
-            TransferNotice.Kind.REMINDER: reverse(
-                "payments:transfer_instructions", args=[order.code]
-            ),
-            TransferNotice.Kind.CONFIRMED: reverse("packages:manage"),
-            TransferNotice.Kind.REJECTED: reverse("packages:manage"),
-        }[notice.kind]
-        send_templated_email(
-            to=recipients,
-            template=f"transfer_{notice.kind}",
-            context={
-                "order": order,
-                "service_provider": order.service_provider,
-                "transfer": notice.bank_transfer,
-                "bank_accounts": bank_accounts_active(),
-                "accounting_email": settings.ACCOUNTING_EMAIL,
-                "link": settings.PORTAL_BASE_URL + target,
-            },
-            reply_to=[settings.ACCOUNTING_EMAIL],
-        )
-        notice.sent_at = timezone.now()
-        notice.recipients = ", ".join(recipients)[:500]
-        notice.save(update_fields=["sent_at", "recipients"])
-        return True
+    return notice_send(
+        TransferNotice.objects.select_related(
+            "order__service_provider",
+            "order__package",
+            "order__created_by",
+            "bank_transfer__bank_account",
+        ),
+        notice_id=notice_id,
+        send=_notice_email,
+    )

@@ -1,4 +1,4 @@
-"""Celery tasks for bank transfers: each takes ids and calls one service (R11).
+"""Celery tasks for bank transfers: each takes ids and calls one service.
 
 The daily reminder scan is registered with django-celery-beat by a payments data migration
 (a PeriodicTask row, editable in the admin). Expiry is packages' ``expire_overdue_orders``.
@@ -18,7 +18,4 @@ def send_transfer_notice(notice_id: int) -> bool:
 
 @shared_task(name="payments.record_transfer_reminders")
 def record_transfer_reminders() -> int:
-    notice_ids = services.transfer_reminders_record()
-    for notice_id in notice_ids:
-        send_transfer_notice.delay(notice_id)
-    return len(notice_ids)
+    return len(services.transfer_reminders_record())

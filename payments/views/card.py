@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import provider_required
 from accounts.permissions import Role, role_required
+from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import money
 from packages import order_rules
@@ -130,7 +131,7 @@ def pay(request, code: str):
             card=card,
             installment=form.cleaned_data["installment"],
             actor=request.user,
-            ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+            ip=client_ip(request, default="127.0.0.1"),
             callback_url=request.build_absolute_uri(reverse("payments:callback")),
         )
     except ApplicationError as exc:

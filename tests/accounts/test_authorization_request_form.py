@@ -258,30 +258,54 @@ def test_existing_member_is_told_to_log_in(client, company, django_capture_on_co
 def test_client_address_behind_a_proxy(
     client, company, settings, django_capture_on_commit_callbacks
 ):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    """Behind our proxy the limit counts the client named by the proxy, not the proxy, and a
+    client's own forged X-Forwarded-For entry changes nothing."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     for i in range(5):
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 URL,
                 form_data(company, applicant_tckn=make_tckn(900 + i)),
                 REMOTE_ADDR="10.0.0.1",
-                HTTP_X_REAL_IP="203.0.113.50",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{i + 1}, 203.0.113.50",
             )
     assert AuthorizationRequest.objects.filter(created_ip="203.0.113.50").count() == 5
     blocked = client.post(
         URL,
         form_data(company, applicant_tckn=make_tckn(950)),
         REMOTE_ADDR="10.0.0.1",
-        HTTP_X_REAL_IP="203.0.113.50",
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
     )
     assert blocked.status_code == 429
     other = client.post(
         URL,
         form_data(company, applicant_tckn=make_tckn(951)),
         REMOTE_ADDR="10.0.0.1",
-        HTTP_X_REAL_IP="203.0.113.51",
+        HTTP_X_FORWARDED_FOR="203.0.113.51",
     )
     assert other.status_code == 302
+
+
+def test_forwarded_header_from_an_untrusted_peer_counts_for_nothing(
+    client, company, settings, django_capture_on_commit_callbacks
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    for i in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                URL,
+                form_data(company, applicant_tckn=make_tckn(960 + i)),
+                REMOTE_ADDR="192.0.2.200",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{i + 1}",
+            )
+    assert AuthorizationRequest.objects.filter(created_ip="192.0.2.200").count() == 5
+    blocked = client.post(
+        URL,
+        form_data(company, applicant_tckn=make_tckn(970)),
+        REMOTE_ADDR="192.0.2.200",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert blocked.status_code == 429
 
 
 def test_deploy_checks_refuse_unshared_rate_limit_cache_and_plain_http_links(settings):

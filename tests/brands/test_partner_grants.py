@@ -1,4 +1,4 @@
-"""Business-partner grants: one per brand, package gating, lapse and restore (J7, J8, R9)."""
+"""Business-partner grants: one per brand, package gating, lapse and restore."""
 
 import pytest
 import time_machine
@@ -74,7 +74,7 @@ def test_partner_grant_needs_an_active_package(brand, actor):
 def test_partner_authorization_works_right_after_a_free_package_is_taken(
     brand, actor, django_capture_on_commit_callbacks
 ):
-    """J4: Paket Seçimi → Sözleşme Onay → «Tamamla» (the packages services), then İş Ortağı."""
+    """Paket Seçimi → Sözleşme Onay → «Tamamla» (the packages services), then İş Ortağı."""
     from packages.services import order_accept_contract, order_complete_free, order_start
     from tests.factories import ContractVersionFactory, catalog
 
@@ -177,7 +177,7 @@ def _states(provider):
 
 
 def test_lapse_suspends_partner_grants_and_a_new_package_restores_them(brand, actor):
-    """J8: derived, not stored: the grant row stays as it was; AHS grants are unaffected."""
+    """Derived, not stored: the grant row stays as it was; AHS grants are unaffected."""
     provider = brand.service_provider
     now = timezone.now()
     SubscriptionFactory(

@@ -1,4 +1,4 @@
-"""Brands and AHS grants through the services; database constraints on grants (R9)."""
+"""Brands and AHS grants through the services; database constraints on grants."""
 
 import pytest
 from django.db import IntegrityError, transaction

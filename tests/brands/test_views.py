@@ -1,4 +1,4 @@
-"""Marka Yönetimi pages: access, tenant isolation (R8), forms (R10), query counts."""
+"""Marka Yönetimi pages: access, tenant isolation, forms, query counts."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""J2 in a browser: refused at login → apply → upload the signed PDF → support approves in the
+"""In a browser: refused at login → apply → upload the signed PDF → support approves in the
 admin → the person logs in through the e-Devlet simulator as a delegate."""
 
 import re

@@ -1,4 +1,4 @@
-"""J6 in a browser: the customer pays by bank transfer (Ödeme Adımı → «Onayla» → the last step →
+"""In a browser: the customer pays by bank transfer (Ödeme Adımı → «Onayla» → the last step →
 «Tamamla»), then an accountant finds the order by its code in the admin, confirms the transfer,
 and the customer sees the active package."""
 

@@ -1,4 +1,4 @@
-"""The guide's walk-through of Marka Yönetimi in a real browser (J7)."""
+"""The guide's walk-through of Marka Yönetimi in a real browser."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""J5 in a browser: Paket Seçimi → Sözleşme Onay → Ödeme Adımı → bank 3-D Secure → «Ödemeyi
+"""In a browser: Paket Seçimi → Sözleşme Onay → Ödeme Adımı → bank 3-D Secure → «Ödemeyi
 Tamamla» → the active package. Most journeys use the fake gateway's simulated bank page; one
 goes through IyzicoGateway and the real SDK to the local iyzico double, whose bank page lives on
 another site, so the callback arrives as a real cross-site POST without the session cookie."""

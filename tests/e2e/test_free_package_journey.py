@@ -1,4 +1,4 @@
-"""J4 — Örnek 1 (Ücretsiz): Paket Seçimi → Sözleşme Onay → «Tamamla» → Paket Yönetimi."""
+"""Örnek 1 (Ücretsiz): Paket Seçimi → Sözleşme Onay → «Tamamla» → Paket Yönetimi."""
 
 import io
 import re

@@ -1,4 +1,4 @@
-"""Sizing (R1) and prices (R2): the server's numbers, in Decimal."""
+"""Sizing and prices: the server's numbers, in Decimal."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from packages.selectors import package_price, package_sizing, promotion_free_package_ids
+from packages.pricing import package_price, package_sizing, promotion_free_package_ids
 from tests.factories import PromotionFactory
 
 pytestmark = pytest.mark.django_db

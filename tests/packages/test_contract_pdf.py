@@ -1,4 +1,4 @@
-"""The accepted contract as PDF (R5, R11): rendered in a Celery task after commit."""
+"""The accepted contract as PDF: rendered in a Celery task after commit."""
 
 import io
 import time

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from iys_portal.errors import ApplicationError
 from packages import order_rules, selectors, services
 from packages.models import Order, OrderTransition
 from tests.factories import OrderFactory
@@ -115,7 +116,7 @@ def test_choosing_a_payment_method_succeeds_exactly_when_the_rule_allows(status,
         moved = services.order_choose_payment_method(
             order_id=order.pk, method=method, actor=order.created_by
         )
-    except services.ApplicationError:
+    except ApplicationError:
         moved = None
     assert (moved is not None) is allowed
     order.refresh_from_db()
@@ -133,7 +134,7 @@ def test_cancelling_succeeds_exactly_when_the_rule_allows(status):
     allowed = order_rules.order_can_cancel(order) or status == S.CANCELLED
     try:
         services.order_cancel(order_id=order.pk, actor=order.created_by)
-    except services.ApplicationError:
+    except ApplicationError:
         assert not allowed
     else:
         assert allowed

@@ -1,4 +1,4 @@
-"""Subscriptions (R3): one year, upgrade with pro-rata credit, renewal/downgrade scheduling,
+"""Subscriptions: one year, upgrade with pro-rata credit, renewal/downgrade scheduling,
 reminders and lapse on a frozen clock."""
 
 from datetime import datetime
@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from iys_portal.errors import ApplicationError
 from packages import services
 from packages.models import Order, Subscription, SubscriptionReminder
-from packages.selectors import subscription_active_for, subscription_credit
+from packages.pricing import subscription_credit
+from packages.selectors import subscription_active_for
 from tests.factories import MembershipFactory, OrderFactory, SubscriptionFactory
 
 IST = ZoneInfo("Europe/Istanbul")

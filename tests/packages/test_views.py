@@ -103,6 +103,22 @@ def test_sizing_helper_shows_only_the_error_for_a_bad_count(
         assert 'hx-swap-oob="innerHTML"' in html and "<html" not in html
 
 
+def test_contract_acceptance_records_the_client_behind_our_proxy(
+    provider_client, packages, promotion, contract, settings
+):
+    """The acceptance records the same address the rate limits count (iys_portal.client_ip)."""
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    response = choose(provider_client, packages["ileti-25"], phones=12000, emails=9000)
+    order = Order.objects.get(service_provider__memberships__user=response.wsgi_request.user)
+    provider_client.post(
+        contract_url(order),
+        {"contract_version": contract.pk, "accept": "on"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    )
+    assert ContractAcceptance.objects.get(order=order).ip_address == "203.0.113.9"
+
+
 def test_free_journey_in_the_client(provider_client, packages, promotion, contract):
     response = choose(provider_client, packages["ileti-25"], phones=12000, emails=9000)
     order = Order.objects.get(service_provider__memberships__user=response.wsgi_request.user)

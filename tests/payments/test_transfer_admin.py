@@ -1,5 +1,5 @@
 """The accounting desk in the Django admin: the pending list, search, confirm and reject forms,
-CSV export, and who may use them (R7)."""
+CSV export, and who may use them."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""Two clerks confirm the same transfer at the same moment (R7): one activation, one
+"""Two clerks confirm the same transfer at the same moment: one activation, one
 "already confirmed". Real parallel connections and row locks: PostgreSQL only."""
 
 import threading

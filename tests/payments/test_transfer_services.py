@@ -1,4 +1,4 @@
-"""Bank-transfer services: the customer's choice, confirm / reject by accounting (R7), e-mails."""
+"""Bank-transfer services: the customer's choice, confirm / reject by accounting, e-mails."""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -1,5 +1,5 @@
-"""The customer's side of J6: the bank-transfer choice on Ödeme Adımı, «Onayla», the last step
-with our accounts, the waiting order on Paket Yönetimi, switching to card, cancelling (R8, R10)."""
+"""The customer's side of paying by bank transfer: the choice on Ödeme Adımı, «Onayla», the
+last step with our accounts, the waiting order on Paket Yönetimi, switching to card, cancelling."""
 
 import pytest
 from django.core import mail
@@ -124,7 +124,7 @@ def test_cancel_the_waiting_order(provider_client, provider):
 
 
 def test_a_delegate_reads_the_instructions_but_cannot_choose_or_switch(delegate_client, provider):
-    """Like the rest of the purchase, paying is the authorized person's (R8)."""
+    """Like the rest of the purchase, paying is the authorized person's."""
     order = _order(provider)
     response = delegate_client.post(reverse("payments:transfer_choose", args=[order.code]))
     assert response.status_code == 403

@@ -1,11 +1,7 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app seeds its own demo data in ``<app>/demo.py: seed(*, stdout)``, in dependency order.
-SEED_ORDER = ["accounts", "packages", "payments", "brands"]
+from iys_portal.seeding import app_modules
 
 
 class Command(BaseCommand):
@@ -13,9 +9,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for app in SEED_ORDER:
-            if find_spec(f"{app}.demo") is None:
-                continue
-            self.stdout.write(self.style.MIGRATE_HEADING(f"{app}:"))
-            import_module(f"{app}.demo").seed(stdout=self.stdout)
+        # Each app seeds its own demo data in ``<app>/demo.py`` (see iys_portal.seeding).
+        for module in app_modules("demo"):
+            self.stdout.write(self.style.MIGRATE_HEADING(f"{module.__package__}:"))
+            module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo verisi hazır."))
