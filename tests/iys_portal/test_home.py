@@ -79,7 +79,7 @@ def test_home_shows_an_offer_waiting_for_an_answer(provider_client, provider, au
         offered_at=timezone.now(),
     )
     page = provider_client.get(HOME).content.decode()
-    assert "48.000,00 ₺" in page[page.index('data-testid="home-offers"') :]
+    assert "48.000,00\u00a0₺" in page[page.index('data-testid="home-offers"') :]
 
 
 def test_home_query_count_does_not_grow(provider_client, provider):

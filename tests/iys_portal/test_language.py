@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import AuthorizationRequest
 from iys_portal.formatting import format_count, format_try
 from packages.models import Order
-from payments.services.transfer import parse_amount
+from iys_portal.formatting import parse_amount
 from tests.conftest import login_as
 from tests.factories import (
     AuthorizationRequestFactory,
@@ -150,7 +150,7 @@ def test_purchase_page_prices_and_counts_in_turkish(provider_client, provider):
     response = provider_client.get(
         reverse("packages:purchase"), {"phone_count": 150000, "email_count": 0}
     )
-    html = assert_turkish(response, "Hangi paket size uygun?", "23.055,00 ₺", "150.000")
+    html = assert_turkish(response, "Hangi paket size uygun?", "23.055,00\u00a0₺", "150.000")
     assert "23,055.00" not in html
 
 
@@ -255,7 +255,7 @@ def test_desk_html_lang_is_turkish_so_headers_upper_case_the_turkish_way(staff_c
 @pytest.mark.parametrize(
     "language,money,count,negative",
     [
-        ("tr", "1.234.567,89 ₺", "200.000", "-5,00 ₺"),
+        ("tr", "1.234.567,89\u00a0₺", "200.000", "-5,00\u00a0₺"),
         ("en", "₺1,234,567.89", "200,000", "-₺5.00"),
     ],
 )

@@ -67,7 +67,7 @@ def test_destek_prices_and_sends_the_offer_through_the_admin(client, clerk, quot
         {"net_amount": "45.000,00", "valid_until": until.isoformat(), "note": "Yıllık"},
         follow=True,
     )
-    assert "Teklif gönderildi: 54.000,00 ₺" in response.content.decode()
+    assert "Teklif gönderildi: 54.000,00\u00a0₺" in response.content.decode()
     quote.refresh_from_db()
     assert quote.status == QuoteRequest.Status.OFFERED
     assert (quote.offer_net_amount, quote.offer_total) == (Decimal("45000.00"), Decimal("54000.00"))
@@ -124,7 +124,7 @@ def test_customer_accepts_the_offer_and_it_is_priced_from_the_offer(
 ):
     _offer(quote, clerk)
     manage = provider_client.get(reverse("packages:manage")).content.decode()
-    assert "54.000,00 ₺" in manage and "Teklifi veren: Destek" in manage and "Kemal" not in manage
+    assert "54.000,00\u00a0₺" in manage and "Teklifi veren: Destek" in manage and "Kemal" not in manage
     response = provider_client.post(reverse("packages:quote_accept", args=[quote.pk]))
     order = Order.objects.get(service_provider=provider, status=Order.Status.DRAFT)
     assert response["Location"] == reverse("packages:contract", args=[order.code])
@@ -193,7 +193,7 @@ def test_the_offer_is_emailed_once_signed_by_destek(
     message = mailoutbox[0]
     assert message.to == ["satin@example.com"]
     assert message.subject == "İLETİ+ teklifiniz hazır"
-    assert "54.000,00 ₺" in message.body and "Destek" in message.body
+    assert "54.000,00\u00a0₺" in message.body and "Destek" in message.body
     assert "Kemal" not in message.body
     # A retried task sends nothing twice.
     assert quotes.quote_offer_email(quote_id=quote.pk) is False

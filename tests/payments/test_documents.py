@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.tasks import authorization_request_pdf
+from accounts.emails import authorization_request_pdf
 from packages.models import Order
 from packages.services import contract_pdf_render
 from payments.services.transfer import bank_transfer_confirm
