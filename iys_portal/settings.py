@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "packages",
     "payments",
     "brands",
+    "consents",
 ]
 
 MIDDLEWARE = [
