@@ -18,6 +18,7 @@ urlpatterns = [
     path("paket/", include("packages.urls")),
     path("odeme/", include("payments.urls")),
     path("marka/", include("brands.urls")),
+    path("izin/", include("consents.urls")),
     path("yonetim/", admin.site.urls),
 ]
 
