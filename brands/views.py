@@ -11,7 +11,7 @@ from iys_portal.errors import ApplicationError
 from . import services
 from .forms import AhsGrantForm, BrandForm, PartnerGrantForm
 from .models import Brand, Grant
-from .packaging import has_active_package
+from .packaging import has_active_package, package_coverage
 from .selectors import brand_get, brand_history, brand_overview, grant_get, grants_live_for_brand
 
 
@@ -79,6 +79,11 @@ def brand_rename(request, brand_id: int):
 def _grant_page(request, brand_id: int, *, form_class, service, template: str):
     brand = _brand_or_404(request, brand_id)
     package_active = has_active_package(service_provider=request.service_provider)
+    coverage = (
+        package_coverage(service_provider=request.service_provider)
+        if package_active and form_class is PartnerGrantForm
+        else None
+    )
     current = grants_live_for_brand(brand=brand, kind=form_class.kind)
     if request.method == "POST":
         form = form_class(request.POST)
@@ -118,7 +123,13 @@ def _grant_page(request, brand_id: int, *, form_class, service, template: str):
     return render(
         request,
         template,
-        {"brand": brand, "form": form, "package_active": package_active, "current": current},
+        {
+            "brand": brand,
+            "form": form,
+            "package_active": package_active,
+            "coverage": coverage,
+            "current": current,
+        },
     )
 
 
