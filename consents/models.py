@@ -62,6 +62,8 @@ class _Recorded(models.Model):
 
     recorded_at = models.DateTimeField(_("kayıt zamanı"), default=timezone.now)
     recorded_via = models.CharField(_("kayıt kanalı"), max_length=10, choices=RecordedVia.choices)
+    # No single-column indexes on these two: they are never searched alone and every index
+    # costs each of the millions of inserts (see bench/RESULTS.md).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -69,6 +71,7 @@ class _Recorded(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("kaydeden"),
+        db_index=False,
     )
     upload = models.ForeignKey(
         "consents.UploadBatch",
@@ -77,6 +80,7 @@ class _Recorded(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("yükleme"),
+        db_index=False,
     )
     api_client_id = models.PositiveBigIntegerField(_("API istemcisi"), null=True, blank=True)
 
@@ -94,14 +98,20 @@ RECORDED_COMPLETE = (
 class Consent(_Recorded):
     """The current consent of one recipient for one brand on one channel."""
 
+    # Both covered by the composite indexes below (provider + recipient, brand + recipient).
     service_provider = models.ForeignKey(
         "accounts.ServiceProvider",
         on_delete=models.PROTECT,
         related_name="consents",
         verbose_name=_("hizmet sağlayıcı"),
+        db_index=False,
     )
     brand = models.ForeignKey(
-        "brands.Brand", on_delete=models.PROTECT, related_name="consents", verbose_name=_("marka")
+        "brands.Brand",
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("marka"),
+        db_index=False,
     )
     recipient = models.CharField(_("alıcı"), max_length=254)
     channel = models.CharField(_("kanal"), max_length=6, choices=Channel.choices)
@@ -152,9 +162,11 @@ class ConsentEvent(_Recorded):
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")
     service_provider = models.ForeignKey(
-        "accounts.ServiceProvider", on_delete=models.PROTECT, related_name="+"
+        "accounts.ServiceProvider", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    brand = models.ForeignKey("brands.Brand", on_delete=models.PROTECT, related_name="+")
+    brand = models.ForeignKey(
+        "brands.Brand", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     action = models.CharField(_("işlem"), max_length=10, choices=Action.choices)
     recipient = models.CharField(_("alıcı"), max_length=254)
     channel = models.CharField(_("kanal"), max_length=6, choices=Channel.choices)

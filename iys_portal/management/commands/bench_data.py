@@ -37,6 +37,13 @@ TARGETS = [
         "portal",
     ),
     ("Marka Yönetimi (20 marka)", "brands:index", {}, "portal"),
+    ("Temel Hizmetler: izin listesi", "consents:index", {}, "portal"),
+    (
+        "Temel Hizmetler: İzin Sorgula",
+        "consents:query",
+        {"query": "recipient=0532%20000%2012%2034"},
+        "portal",
+    ),
     ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
 ]
 
@@ -59,11 +66,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="print a JSON line for bench/run.py"
         )
+        parser.add_argument(
+            "--consents", type=int, default=0, help="consents of the measured company (COPY)"
+        )
 
-    def handle(self, *args, providers: int, json: bool, **options):
+    def handle(self, *args, providers: int, json: bool, consents: int = 0, **options):
         with transaction.atomic():
             measured, person, accountant = self._accounts(providers)
             self._packages_and_brands(measured, person)
+        if consents:
+            from consents.bench import load_consents
+
+            load_consents(
+                service_provider=measured,
+                user_id=person.pk,
+                count=consents,
+                log=lambda line: self.stderr.write(line),
+            )
         cookies = {
             "portal": self._session_cookie(person, measured),
             "staff": self._session_cookie(accountant, None),
