@@ -21,6 +21,7 @@ from accounts.models import ServiceProvider, User
 from brands.models import Brand
 from iys_portal.errors import ApplicationError
 
+from . import writes
 from .models import AddressCounter, AddressKind, Consent, ConsentEvent, RecordedVia, Status, kind_of
 from .normalize import ConsentInput, ConsentInvalid, consent_clean
 from .notices import address_thresholds_check
@@ -77,9 +78,11 @@ class Outcome:
 
 @dataclass
 class ItemResult:
+    """``consent`` is the row as recorded (a ``writes.Row`` in batches, the model instance from
+    ``consent_add``); ``transaction_id`` of a refused item is that of the stored row."""
+
     outcome: str
-    consent: Consent | None = None
-    event: ConsentEvent | None = None
+    consent: object | None = None
     error: ConsentRefused | None = None
 
 
@@ -166,19 +169,15 @@ def consents_apply(
         raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")
     now = now or timezone.now()
     counters = _lock_counters(service_provider.pk)
-    recipients = {item.recipient for item in items}
-    existing = list(
-        Consent.objects.select_for_update()
-        .filter(service_provider=service_provider, recipient__in=recipients)
-        .order_by("pk")
+    existing = writes.rows_lock(
+        service_provider_id=service_provider.pk, recipients={item.recipient for item in items}
     )
     before = _approved(existing)
     current = {(r.brand_id, r.recipient, r.channel): r for r in existing}
-    to_create: dict[tuple, Consent] = {}
-    to_update: dict[int, Consent] = {}
-    events: list[ConsentEvent] = []
+    created: dict[tuple, writes.Row] = {}
+    changed: dict[int, writes.Row] = {}
+    events: list[tuple] = []
     results: list[ItemResult] = []
-    who = recorded_by.fields()
     for item in items:
         key = (brand.pk, item.recipient, item.channel)
         row = current.get(key)
@@ -190,68 +189,38 @@ def consents_apply(
             results.append(ItemResult(Outcome.UNCHANGED, consent=row))
             continue
         previous = row.status if row is not None else ""
-        transaction_id = uuid.uuid4()
         if row is None:
-            row = Consent(
-                service_provider=service_provider,
-                brand=brand,
-                recipient=item.recipient,
-                channel=item.channel,
-                created_at=now,
+            row = writes.Row(
+                None, brand.pk, item.recipient, item.channel, *([None] * 6), is_new=True
             )
-            current[key] = row
-            to_create[key] = row
-        elif row.pk is not None:
-            to_update[row.pk] = row
+            current[key] = created[key] = row
+        elif not row.is_new:
+            changed[row.id] = row
         row.recipient_type = item.recipient_type
         row.status = item.status
         row.source = item.source
         row.consent_date = item.consent_date
         row.recorded_at = now
-        row.transaction_id = transaction_id
-        for name, value in who.items():
-            setattr(row, name, value)
-        event = ConsentEvent(
-            service_provider=service_provider,
-            brand=brand,
-            action=ConsentEvent.Action.CREATED if not previous else ConsentEvent.Action.CHANGED,
-            recipient=item.recipient,
-            channel=item.channel,
-            recipient_type=item.recipient_type,
-            status=item.status,
-            previous_status=previous,
-            source=item.source,
-            consent_date=item.consent_date,
-            transaction_id=transaction_id,
-            recorded_at=now,
-            **who,
+        row.transaction_id = uuid.uuid4()
+        action = ConsentEvent.Action.CHANGED if previous else ConsentEvent.Action.CREATED
+        snapshot = (
+            row.recipient_type,
+            row.status,
+            row.source,
+            row.consent_date,
+            row.transaction_id,
+            now,
         )
-        event._row = row
-        events.append(event)
-        results.append(ItemResult(decision, consent=row, event=event))
-    if to_create:
-        Consent.objects.bulk_create(list(to_create.values()), batch_size=2000)
-    if to_update:
-        Consent.objects.bulk_update(
-            list(to_update.values()),
-            [
-                "recipient_type",
-                "status",
-                "source",
-                "consent_date",
-                "recorded_at",
-                "transaction_id",
-                "recorded_via",
-                "recorded_by",
-                "upload",
-                "api_client_id",
-            ],
-            batch_size=1000,
-        )
-    for event in events:
-        event.consent_id = event._row.pk
-    if events:
-        ConsentEvent.objects.bulk_create(events, batch_size=2000)
+        events.append((row, action, previous, snapshot))
+        results.append(ItemResult(decision, consent=row))
+    writes.write(
+        service_provider_id=service_provider.pk,
+        created=list(created.values()),
+        changed=list(changed.values()),
+        events=events,
+        who=recorded_by.fields(),
+        now=now,
+    )
     after = _approved(current.values())
     deltas = dict.fromkeys(AddressKind, 0)
     for kind, _recipient in before - after:
@@ -304,6 +273,7 @@ def consent_add(
     ).items[0]
     if result.error is not None:
         raise result.error
+    result.consent = Consent.objects.select_related("brand").get(pk=result.consent.id)
     return result
 
 
