@@ -155,6 +155,42 @@ def _approved(rows) -> set[tuple[str, str]]:
     return {(kind_of(r.channel), r.recipient) for r in rows if r.status == Status.ONAY}
 
 
+class _AddressLimit:
+    """The package's address limit during one batch: a change that would approve a new
+    address beyond it is refused; approving an address already counted, and RET, never are."""
+
+    def __init__(self, limit: int, rows, counters: dict[str, AddressCounter]):
+        self.limit = limit
+        self.approvals: dict[tuple[str, str], int] = defaultdict(int)
+        for r in rows:
+            if r.status == Status.ONAY:
+                self.approvals[(kind_of(r.channel), r.recipient)] += 1
+        self.counts = {kind: counters[kind].count for kind in AddressKind}
+
+    def refusal(self, row, item: ConsentInput) -> ConsentRefused | None:
+        key = (kind_of(item.channel), item.recipient)
+        adds = item.status == Status.ONAY and (row is None or row.status != Status.ONAY)
+        if not adds or self.approvals[key] or self.counts[key[0]] < self.limit:
+            return None
+        return ConsentRefused(
+            _(
+                "Paketinizin adres sınırına (%(limit)s) ulaşıldı; yeni onaylı adres eklenemez. "
+                "Kayıtlı adreslerin izinleri değiştirilebilir, RET her zaman kaydedilir."
+            )
+            % {"limit": self.limit},
+            code="address_limit_exceeded",
+            location="recipient",
+        )
+
+    def record(self, previous: str, item: ConsentInput) -> None:
+        key = (kind_of(item.channel), item.recipient)
+        step = (item.status == Status.ONAY) - (previous == Status.ONAY)
+        if step:
+            self.approvals[key] += step
+            if self.approvals[key] == (1 if step > 0 else 0):
+                self.counts[key[0]] += step
+
+
 @transaction.atomic
 def consents_apply(
     *,
@@ -163,8 +199,11 @@ def consents_apply(
     items: list[ConsentInput],
     recorded_by: RecordedBy,
     now: datetime | None = None,
+    address_limit: int | None = None,
 ) -> BatchResult:
-    """Record cleaned consents for one brand, in order (a later item sees an earlier one)."""
+    """Record cleaned consents for one brand, in order (a later item sees an earlier one).
+    With ``address_limit`` (the integration API), new approved addresses beyond it are refused
+    (``address_limit_exceeded``)."""
     if brand.service_provider_id != service_provider.pk:
         raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")
     now = now or timezone.now()
@@ -173,6 +212,7 @@ def consents_apply(
         service_provider_id=service_provider.pk, recipients={item.recipient for item in items}
     )
     before = _approved(existing)
+    limit = None if address_limit is None else _AddressLimit(address_limit, existing, counters)
     current = {(r.brand_id, r.recipient, r.channel): r for r in existing}
     created: dict[tuple, writes.Row] = {}
     changed: dict[int, writes.Row] = {}
@@ -188,7 +228,13 @@ def consents_apply(
         if decision == Outcome.UNCHANGED:
             results.append(ItemResult(Outcome.UNCHANGED, consent=row))
             continue
+        refusal = limit and limit.refusal(row, item)
+        if refusal:
+            results.append(ItemResult(Outcome.REFUSED, consent=row, error=refusal))
+            continue
         previous = row.status if row is not None else ""
+        if limit:
+            limit.record(previous, item)
         if row is None:
             row = writes.Row(
                 None, brand.pk, item.recipient, item.channel, *([None] * 6), is_new=True

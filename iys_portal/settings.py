@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "payments",
     "brands",
     "consents",
+    "ninja",
+    "integration",
 ]
 
 MIDDLEWARE = [

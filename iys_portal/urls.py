@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from integration.urls import api_urls
+
 from . import views
 
 admin.site.site_header = "İYS Portal — Yönetim"
@@ -19,6 +21,8 @@ urlpatterns = [
     path("odeme/", include("payments.urls")),
     path("marka/", include("brands.urls")),
     path("izin/", include("consents.urls")),
+    path("api/", api_urls),
+    path("entegrasyon/", include("integration.portal_urls")),
     path("yonetim/", admin.site.urls),
 ]
 
