@@ -1,6 +1,7 @@
 """Requests per minute per API user, counted in the Django cache (Redis in production, shared
 by every worker process): a fixed one-minute window, ``incr`` is atomic there."""
 
+import math
 import time
 
 from django.conf import settings
@@ -26,4 +27,4 @@ def rate_limit_wait(*, key: str, limit: int, now: float | None = None) -> int | 
         count = 1
     if count <= limit:
         return None
-    return max(1, int((window + 1) * WINDOW - now))
+    return max(1, math.ceil((window + 1) * WINDOW - now))
