@@ -38,12 +38,28 @@ PACKAGE = (403, "package_inactive")
 LIMIT = (422, "address_limit_exceeded")
 
 PARTNER_WRITE = {
-    "granted": dict(add=OK, status=OK, batch=OK, batch_result=OK, changes=NO_RIGHT),
-    "other_channel": dict(add=CHANNEL, status=CHANNEL, batch=OK, batch_result=OK, changes=NO_RIGHT),
-    "package_lapsed": dict(
-        add=PACKAGE, status=PACKAGE, batch=PACKAGE, batch_result=PACKAGE, changes=NO_RIGHT
-    ),
-    "over_limit": dict(add=LIMIT, status=OK, batch=OK, batch_result=OK, changes=NO_RIGHT),
+    "granted": {"add": OK, "status": OK, "batch": OK, "batch_result": OK, "changes": NO_RIGHT},
+    "other_channel": {
+        "add": CHANNEL,
+        "status": CHANNEL,
+        "batch": OK,
+        "batch_result": OK,
+        "changes": NO_RIGHT,
+    },
+    "package_lapsed": {
+        "add": PACKAGE,
+        "status": PACKAGE,
+        "batch": PACKAGE,
+        "batch_result": PACKAGE,
+        "changes": NO_RIGHT,
+    },
+    "over_limit": {
+        "add": LIMIT,
+        "status": OK,
+        "batch": OK,
+        "batch_result": OK,
+        "changes": NO_RIGHT,
+    },
 }
 PARTNER_RECONCILE = {
     situation: {**row, "changes": PACKAGE if situation == "package_lapsed" else OK}
@@ -51,10 +67,16 @@ PARTNER_RECONCILE = {
 }
 AHS_ROWS = {
     # AHS grants do not depend on the package (brands.packaging, J8)
-    situation: dict(add=AHS, status=OK, batch=AHS, batch_result=AHS, changes=AHS)
+    situation: {"add": AHS, "status": OK, "batch": AHS, "batch_result": AHS, "changes": AHS}
     for situation in ("granted", "package_lapsed", "over_limit")
 }
-AHS_ROWS["other_channel"] = dict(add=AHS, status=CHANNEL, batch=AHS, batch_result=AHS, changes=AHS)
+AHS_ROWS["other_channel"] = {
+    "add": AHS,
+    "status": CHANNEL,
+    "batch": AHS,
+    "batch_result": AHS,
+    "changes": AHS,
+}
 EXPECTED = {"partner_write": PARTNER_WRITE, "partner_reconcile": PARTNER_RECONCILE, "ahs": AHS_ROWS}
 for rows in EXPECTED.values():
     for situation in ("other_brand", "other_provider", "revoked"):
