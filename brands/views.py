@@ -26,6 +26,9 @@ def _brand_or_404(request, brand_id: int) -> Brand:
 @provider_required
 def index(request):
     overview = brand_overview(service_provider=request.service_provider)
+    from integration.selectors import grants_attach_usage
+
+    grants_attach_usage(g for row in overview.rows for g in [row.partner, *row.ahs])
     return render(request, "brands/index.html", {"overview": overview, "brand_form": BrandForm()})
 
 
