@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own demo data in ``<app>/demo.py: seed(*, stdout)``, in dependency order.
-SEED_ORDER = ["accounts", "packages", "payments", "brands"]
+SEED_ORDER = ["accounts", "packages", "payments", "brands", "integration"]
 
 
 class Command(BaseCommand):
