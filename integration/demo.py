@@ -32,7 +32,10 @@ def seed(*, stdout) -> None:
     for code, username, secret in DEMO_USERS:
         ApiUser.objects.get_or_create(
             username=username,
-            defaults={"integrator": Integrator.objects.get(code=code), "secret_hash": digest(secret)},
+            defaults={
+                "integrator": Integrator.objects.get(code=code),
+                "secret_hash": digest(secret),
+            },
         )
     stdout.write(
         "  API kullanıcıları: "
