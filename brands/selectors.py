@@ -143,3 +143,29 @@ def brand_history(*, service_provider: ServiceProvider, brand_id: int) -> list[H
     # On equal times (a replacement), the end of the old grant comes after the new grant.
     events.sort(key=lambda e: (e.at, e.action == "granted", e.grant.pk), reverse=True)
     return events
+
+
+def grant_live_for_integrator(
+    *, integrator_id: int, iys_code: int, brand_code: int
+) -> Grant | None:
+    """The live (not revoked) grant of an integrator on a provider's brand, read fresh on every
+    API call (one query), so a revocation takes effect on the next request. Whether it is
+    effective also depends on the package: ``grant_is_effective``."""
+    return (
+        Grant.objects.filter(
+            revoked_at__isnull=True,
+            integrator_id=integrator_id,
+            brand__code=brand_code,
+            brand__service_provider__iys_code=iys_code,
+        )
+        .select_related("brand__service_provider")
+        .first()
+    )
+
+
+def grants_live_of_integrator(*, integrator_id: int) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(revoked_at__isnull=True, integrator_id=integrator_id)
+        .select_related("brand__service_provider")
+        .order_by("brand__service_provider__title", "brand__name", "pk")
+    )

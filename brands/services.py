@@ -12,13 +12,40 @@ from accounts.permissions import Role, require_actor_role
 from iys_portal.errors import ApplicationError
 
 from .models import CHANNEL_FIELDS, Brand, Channel, Grant, Integrator
-from .package_access import has_active_package
+from .package_access import has_active_package, package_coverage
 
 BRAND_CODE_RANGE = (10_000, 999_999)
 
 
 class NoActivePackageError(ApplicationError):
     """Business-partner authorization needs an active İLETİ package."""
+
+
+class PackageTooSmallError(ApplicationError):
+    """The active package does not cover the measured address count (issue 12)."""
+
+
+def _ensure_package_covers(service_provider: ServiceProvider) -> None:
+    from iys_portal.formatting import format_count
+
+    coverage = package_coverage(service_provider=service_provider)
+    if coverage.covers or coverage.limit is None:
+        return
+    needed = coverage.needed
+    raise PackageTooSmallError(
+        _(
+            "Adres sayınız (%(count)s) %(current)s paketinizin sınırını (%(limit)s) aşıyor; "
+            "iş ortağı yetkilendirmek için %(needed)s paketini satın almalısınız."
+        )
+        % {
+            "count": format_count(coverage.address_count),
+            "current": coverage.current_name,
+            "limit": format_count(coverage.limit),
+            "needed": needed.name if needed else "İLETİ+",
+        },
+        code="package_too_small",
+        extra={"needed_package_id": needed.pk if needed else None},
+    )
 
 
 def _normalize_name(name: str) -> str:
@@ -241,6 +268,7 @@ def partner_grant_set(
             ),
             code="no_package",
         )
+    _ensure_package_covers(service_provider)
     chosen = _clean_channels(channels)
     integrator = _integrator(integrator_id=integrator_id, kind=Integrator.Kind.PARTNER)
     current = _active_grants(brand).filter(kind=Integrator.Kind.PARTNER).first()

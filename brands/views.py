@@ -12,7 +12,7 @@ from iys_portal.errors import ApplicationError
 from . import services
 from .forms import AhsGrantForm, BrandForm, GrantRevokeForm, PartnerGrantForm
 from .models import Brand, Grant
-from .package_access import has_active_package
+from .package_access import has_active_package, package_coverage
 from .selectors import brand_get, brand_history, brand_overview, grant_get, grants_live_for_brand
 
 
@@ -27,6 +27,9 @@ def _brand_or_404(request, brand_id: int) -> Brand:
 @provider_required
 def index(request):
     overview = brand_overview(service_provider=request.service_provider)
+    from integration.selectors import grants_attach_usage
+
+    grants_attach_usage(g for row in overview.rows for g in [row.partner, *row.ahs])
     return render(
         request,
         "brands/index.html",
@@ -87,11 +90,22 @@ def brand_rename(request, brand_id: int):
 
 def _grant_form_page(request, brand: Brand, form, template: str):
     package_active = has_active_package(service_provider=request.service_provider)
+    coverage = (
+        package_coverage(service_provider=request.service_provider)
+        if package_active and isinstance(form, PartnerGrantForm)
+        else None
+    )
     current = grants_live_for_brand(brand=brand, kind=form.kind)
     return render(
         request,
         template,
-        {"brand": brand, "form": form, "package_active": package_active, "current": current},
+        {
+            "brand": brand,
+            "form": form,
+            "package_active": package_active,
+            "coverage": coverage,
+            "current": current,
+        },
     )
 
 

@@ -1,8 +1,11 @@
 """The registry of per-app data: each app seeds its own demo data (``<app>/demo.py``:
-``seed(*, stdout)``) and benchmark data (``<app>/bench.py``: ``seed(*, providers, context)``).
+``seed(*, stdout)``) and benchmark data (``<app>/bench.py``: ``seed(*, providers, context)``
+inside one transaction, and optionally ``load_bulk(*, context, log)`` after it, for loads too
+large for one).
 
 ``seed_demo`` and ``bench_data`` find these modules here, in INSTALLED_APPS order (which is the
-apps' dependency order: accounts, packages, payments, brands), without naming any app.
+apps' dependency order: accounts, packages, payments, brands, consents, integration), without
+naming any app.
 """
 
 from importlib import import_module

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "packages",
     "payments",
     "brands",
+    "consents",
+    "ninja",
+    "integration",
 ]
 
 MIDDLEWARE = [

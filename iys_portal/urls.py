@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from integration.urls import api_urls
+
 from . import views
 
 admin.site.site_header = _("İYS Portal — Yönetim")
@@ -19,6 +21,9 @@ urlpatterns = [
     path("paket/", include("packages.urls")),
     path("odeme/", include("payments.urls")),
     path("marka/", include("brands.urls")),
+    path("izin/", include("consents.urls")),
+    path("api/", api_urls),
+    path("entegrasyon/", include("integration.portal_urls")),
     path("yonetim/", admin.site.urls),
 ]
 

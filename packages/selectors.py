@@ -5,7 +5,7 @@ Everything a company sees is scoped to its service provider; pages cost a consta
 queries (select_related / prefetch_related).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import ServiceProvider
 
 from . import order_rules
+from .addresses import MeasuredAddresses, measured_addresses, open_address_notices
 from .models import (
     ContractAcceptance,
     ContractVersion,
@@ -170,6 +171,33 @@ class PackageOverview:
     address_count: int | None
     orders_in_progress: list[Order]
     orders_past: list[Order]
+    measured: MeasuredAddresses | None = None
+    notices: list = field(default_factory=list)
+
+    @property
+    def address_limit(self) -> int | None:
+        return self.subscription.package.address_limit if self.subscription else None
+
+    def percent_of_limit(self, value: int) -> int | None:
+        limit = self.address_limit
+        return None if not limit else value * 100 // limit
+
+    @property
+    def gauge(self) -> list[tuple[str, int, int | None]]:
+        """(label key, count, percent of the limit) for phones, e-mails and the larger one."""
+        if self.measured is None:
+            return []
+        m = self.measured
+        return [
+            ("phones", m.phones, self.percent_of_limit(m.phones)),
+            ("emails", m.emails, self.percent_of_limit(m.emails)),
+            ("total", m.total, self.percent_of_limit(m.total)),
+        ]
+
+    @property
+    def over_limit(self) -> bool:
+        limit = self.address_limit
+        return bool(limit and self.measured and self.measured.total > limit)
 
 
 def package_overview_for(*, service_provider: ServiceProvider) -> PackageOverview:
@@ -203,7 +231,15 @@ def package_overview_for(*, service_provider: ServiceProvider) -> PackageOvervie
         (o.address_count for o in orders if o.status != Order.Status.DRAFT and _has_acceptance(o)),
         None,
     )
-    return PackageOverview(active, scheduled, declared, in_progress, past)
+    return PackageOverview(
+        active,
+        scheduled,
+        declared,
+        in_progress,
+        past,
+        measured=measured_addresses(service_provider=service_provider),
+        notices=open_address_notices(service_provider=service_provider),
+    )
 
 
 def _has_acceptance(order: Order) -> bool:

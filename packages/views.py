@@ -14,6 +14,7 @@ from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_try
 
 from . import order_rules, pricing, quotes, selectors, services
+from .addresses import measured_addresses
 from .forms import ContractForm, PackageChoiceForm, QuoteRequestForm, SizingForm
 from .models import Order
 
@@ -94,6 +95,7 @@ def purchase(request):
     """«Paket Seçimi»: the sizing helper and the catalog; choosing a package starts the order."""
     order_code = ""
     chosen = None
+    measured = measured_addresses(service_provider=request.service_provider)
     if request.method == "POST":
         form = PackageChoiceForm(request.POST)
         if form.is_valid():
@@ -137,8 +139,13 @@ def purchase(request):
             chosen = draft.package_id
             sized = True
         else:
-            sizing_form = SizingForm(request.GET)
-            sized = "phone_count" in request.GET or "email_count" in request.GET
+            # The sizing helper starts from the measured address count (Temel Hizmetler).
+            asked = "phone_count" in request.GET or "email_count" in request.GET
+            sizing_form = SizingForm(
+                request.GET if asked else None,
+                initial={"phone_count": measured.phones, "email_count": measured.emails},
+            )
+            sized = asked or measured.total > 0
     if not sizing_form.is_bound:
         sizing_form = SizingForm(sizing_form.initial)
     if not sizing_form.is_valid():
@@ -152,6 +159,7 @@ def purchase(request):
         {
             "form": sizing_form,
             "order_code": order_code,
+            "measured": measured,
             "quote_form": QuoteRequestForm(
                 initial={
                     "phone_count": phone_count,

@@ -25,6 +25,8 @@ def test_bench_data_and_query_counts():
         "Paket satın alma + boyutlandırma",
         "Boyutlandırma yardımcısı (htmx yanıtı)",
         "Marka Yönetimi (20 marka)",
+        "Temel Hizmetler: izin listesi",
+        "Temel Hizmetler: İzin Sorgula",
         "Muhasebe: bekleyen havaleler",
     }
     assert set(fixtures["cookies"]) == {"portal", "staff"}

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import AuthorizationRequest
-from iys_portal.formatting import format_count, format_try
+from iys_portal.formatting import format_count, format_try, parse_amount
 from packages.models import Order
-from iys_portal.formatting import parse_amount
 from tests.conftest import login_as
 from tests.factories import (
     AuthorizationRequestFactory,

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from django.template import Context, Template
 
-from iys_portal.formatting import format_try
-from iys_portal.formatting import parse_amount
+from iys_portal.formatting import format_try, parse_amount
 
 
 def test_amount_and_lira_sign_are_joined_by_a_no_break_space():

@@ -124,7 +124,9 @@ def test_customer_accepts_the_offer_and_it_is_priced_from_the_offer(
 ):
     _offer(quote, clerk)
     manage = provider_client.get(reverse("packages:manage")).content.decode()
-    assert "54.000,00\u00a0₺" in manage and "Teklifi veren: Destek" in manage and "Kemal" not in manage
+    assert (
+        "54.000,00\u00a0₺" in manage and "Teklifi veren: Destek" in manage and "Kemal" not in manage
+    )
     response = provider_client.post(reverse("packages:quote_accept", args=[quote.pk]))
     order = Order.objects.get(service_provider=provider, status=Order.Status.DRAFT)
     assert response["Location"] == reverse("packages:contract", args=[order.code])

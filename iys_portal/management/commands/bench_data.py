@@ -26,6 +26,13 @@ TARGETS = [
         "portal",
     ),
     ("Marka Yönetimi (20 marka)", "brands:index", {}, "portal"),
+    ("Temel Hizmetler: izin listesi", "consents:index", {}, "portal"),
+    (
+        "Temel Hizmetler: İzin Sorgula",
+        "consents:query",
+        {"query": "recipient=0532%20000%2012%2034"},
+        "portal",
+    ),
     ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
 ]
 
@@ -38,12 +45,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="print a JSON line for bench/run.py"
         )
+        parser.add_argument(
+            "--consents", type=int, default=0, help="consents of the measured company (COPY)"
+        )
 
-    def handle(self, *args, providers: int, json: bool, **options):
-        context: dict = {}
+    def handle(self, *args, providers: int, json: bool, consents: int = 0, **options):
+        context: dict = {"consents": consents}
         with transaction.atomic():
             for module in app_modules("bench"):
                 module.seed(providers=providers, context=context)
+        # Bulk loads (PostgreSQL COPY) run after, each in its own transactions.
+        for module in app_modules("bench"):
+            if hasattr(module, "load_bulk"):
+                module.load_bulk(context=context, log=self.stderr.write)
         targets = []
         for name, url_name, extra, who in TARGETS:
             try:

@@ -1,0 +1,292 @@
+"""«Toplu Yükleme»: CSV or Excel files, a column mapping, processing in batches.
+
+Files live in Django's default storage. Processing streams the file (csv reader / openpyxl
+read-only mode) in batches of ``BATCH_SIZE`` rows, each one ``consents_apply`` transaction, so
+memory stays flat in the file size; rejected rows go to a result file with their reasons.
+"""
+
+import codecs
+import csv
+import hashlib
+import io
+import logging
+import tempfile
+from collections.abc import Iterator
+from itertools import islice
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ServiceProvider, User
+from brands.models import Brand
+from iys_portal.errors import ApplicationError
+
+from .models import UploadBatch
+from .normalize import FIELD_LABELS, ConsentInvalid, consent_clean
+from .services import Outcome, RecordedBy, consents_apply
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FIELDS = ("recipient", "type", "recipientType", "status", "source", "consentDate")
+REQUIRED = ("recipient", "type", "recipientType", "status")
+TEMPLATE_HEADER = ["recipient", "type", "recipientType", "status", "source", "consentDate"]
+TEMPLATE_ROWS = [
+    ["05321234567", "MESAJ", "BIREYSEL", "ONAY", "HS_WEB", "2024-03-01 10:00:00"],
+    ["ayse@örnek.com.tr", "EPOSTA", "BIREYSEL", "RET", "HS_EPOSTA", "2024-03-02 14:30:00"],
+    ["02125550101", "ARAMA", "TACIR", "ONAY", "", ""],
+]
+_ALIASES = {
+    "recipient": {"recipient", "alıcı", "alici", "telefon", "e-posta", "eposta", "adres"},
+    "type": {"type", "kanal", "channel", "izin tipi"},
+    "recipientType": {"recipienttype", "alıcı tipi", "alici tipi"},
+    "status": {"status", "durum", "onay/ret"},
+    "source": {"source", "kaynak", "izin kaynağı"},
+    "consentDate": {"consentdate", "izin tarihi", "tarih", "date"},
+}
+
+
+def _format_of(name: str) -> str | None:
+    lowered = name.lower()
+    if lowered.endswith((".csv", ".txt")):
+        return UploadBatch.Format.CSV
+    if lowered.endswith(".xlsx"):
+        return UploadBatch.Format.XLSX
+    return None
+
+
+def _csv_reader(binary) -> Iterator[list[str]]:
+    head = binary.read(65536)
+    binary.seek(0)
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as error:
+        # A cut multi-byte character at the end of the sample is still UTF-8.
+        encoding = "utf-8-sig" if error.start >= len(head) - 3 else "cp1254"
+    text = codecs.getreader(encoding)(binary, errors="replace")
+    first = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
+    delimiter = max(";,\t", key=first.count) if first else ","
+    return csv.reader(text, delimiter=delimiter)
+
+
+def _xlsx_rows(binary) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(binary, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(binary, file_format: str) -> Iterator[list[str]]:
+    if file_format == UploadBatch.Format.XLSX:
+        return _xlsx_rows(binary)
+    return _csv_reader(binary)
+
+
+def _guess_mapping(columns: list[str]) -> dict[str, int]:
+    mapping = {}
+    for index, name in enumerate(columns):
+        key = name.strip().replace("İ", "i").replace("I", "ı").lower()
+        for target, names in _ALIASES.items():
+            if target not in mapping and (key in names or key == target.lower()):
+                mapping[target] = index
+    return mapping
+
+
+def upload_create(
+    *, service_provider: ServiceProvider, brand_id: int, uploaded, actor: User
+) -> UploadBatch:
+    """Store the file and read its header row; the batch waits for the column mapping."""
+    brand = Brand.objects.filter(pk=brand_id, service_provider=service_provider).first()
+    if brand is None:
+        raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")
+    file_format = _format_of(uploaded.name or "")
+    if file_format is None:
+        raise ApplicationError(
+            _("Dosya CSV (.csv) ya da Excel (.xlsx) olmalıdır."), code="upload_format"
+        )
+    if uploaded.size > MAX_UPLOAD_BYTES:
+        raise ApplicationError(_("Dosya en fazla 200 MB olabilir."), code="upload_size")
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    try:
+        header = next(iter(_rows(uploaded, file_format)), [])
+    except Exception:  # noqa: BLE001 — any unreadable file is the user's input, not a 500
+        header = []
+    uploaded.seek(0)
+    columns = [c.strip() for c in header]
+    if not any(columns):
+        raise ApplicationError(
+            _("Dosyanın ilk satırında sütun başlıkları okunamadı."), code="upload_header"
+        )
+    batch = UploadBatch(
+        service_provider=service_provider,
+        brand=brand,
+        original_name=(uploaded.name or "")[-255:],
+        file_format=file_format,
+        file_sha256=digest.hexdigest(),
+        columns=columns,
+        mapping=_guess_mapping(columns),
+        created_by=actor,
+    )
+    batch.file.save(uploaded.name or "yukleme", File(uploaded), save=False)
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def upload_set_mapping(
+    *, service_provider: ServiceProvider, upload_id: int, mapping: dict[str, int | None]
+) -> UploadBatch:
+    """Confirm the mapping and queue the processing (once; a replay changes nothing)."""
+    from .tasks import process_upload
+
+    batch = (
+        UploadBatch.objects.select_for_update()
+        .filter(pk=upload_id, service_provider=service_provider)
+        .first()
+    )
+    if batch is None:
+        raise ApplicationError(_("Yükleme bulunamadı."), code="upload_not_found")
+    if batch.status != UploadBatch.Status.MAPPING:
+        return batch
+    clean = {k: v for k, v in mapping.items() if k in FIELDS and v is not None}
+    missing = [FIELD_LABELS[f] for f in REQUIRED if f not in clean]
+    if missing:
+        raise ApplicationError(
+            _("Şu alanlar için bir sütun seçiniz: %(fields)s.")
+            % {"fields": ", ".join(str(m) for m in missing)},
+            code="mapping_missing",
+        )
+    if any(not 0 <= v < len(batch.columns) for v in clean.values()):
+        raise ApplicationError(_("Geçersiz sütun seçimi."), code="mapping_invalid")
+    if len(set(clean.values())) != len(clean):
+        raise ApplicationError(
+            _("Bir sütun yalnızca bir alana eşleştirilebilir."), code="mapping_duplicate"
+        )
+    batch.mapping = clean
+    batch.status = UploadBatch.Status.QUEUED
+    batch.save(update_fields=["mapping", "status"])
+    transaction.on_commit(lambda: process_upload.delay(batch.pk))
+    return batch
+
+
+def _count_rows(batch: UploadBatch) -> int | None:
+    with batch.file.open("rb") as handle:
+        if batch.file_format == UploadBatch.Format.CSV:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            return max(lines - 1, 0) or None
+    return None
+
+
+def upload_process(*, upload_id: int) -> UploadBatch:
+    """Process a queued upload from start to end (the Celery task calls this)."""
+    with transaction.atomic():
+        batch = UploadBatch.objects.select_for_update().filter(pk=upload_id).first()
+        if batch is None or batch.status != UploadBatch.Status.QUEUED:
+            return batch
+        batch.status = UploadBatch.Status.PROCESSING
+        batch.started_at = timezone.now()
+        batch.save(update_fields=["status", "started_at"])
+    try:
+        _process(batch)
+    except Exception as error:  # noqa: BLE001 — recorded on the batch, shown on the page
+        logger.exception("consent upload %s failed", batch.pk)
+        UploadBatch.objects.filter(pk=batch.pk).update(
+            status=UploadBatch.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("Dosya işlenemedi: %(error)s") % {"error": str(error)[:400]},
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def _process(batch: UploadBatch) -> None:
+    total = _count_rows(batch)
+    if total is not None:
+        UploadBatch.objects.filter(pk=batch.pk).update(total_rows=total)
+    columns = {field: batch.mapping[field] for field in FIELDS if field in batch.mapping}
+    recorded_by = RecordedBy.upload_batch(batch.pk, user_id=batch.created_by_id)
+    brand = batch.brand
+    service_provider = batch.service_provider
+    totals = {Outcome.CREATED: 0, Outcome.CHANGED: 0, Outcome.UNCHANGED: 0, Outcome.REFUSED: 0}
+    with tempfile.TemporaryFile("w+b") as rejected_file:
+        rejected = io.TextIOWrapper(rejected_file, encoding="utf-8-sig", newline="")
+        writer = csv.writer(rejected, delimiter=";")
+        writer.writerow([_("Satır"), *batch.columns, _("Hata")])
+        processed = 0
+        with batch.file.open("rb") as handle:
+            rows = _rows(handle, batch.file_format)
+            next(rows, None)  # the header
+            numbered = enumerate(rows, start=2)
+            while chunk := list(islice(numbered, BATCH_SIZE)):
+                items, sources = [], []
+                for line, row in chunk:
+                    if not any(cell.strip() for cell in row):
+                        continue
+                    values = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
+                    try:
+                        items.append(
+                            consent_clean(
+                                recipient=values["recipient"],
+                                channel=values["type"],
+                                recipient_type=values["recipientType"],
+                                status=values["status"],
+                                source=values.get("source"),
+                                consent_date=values.get("consentDate"),
+                            )
+                        )
+                        sources.append((line, row))
+                    except ConsentInvalid as error:
+                        totals[Outcome.REFUSED] += 1
+                        writer.writerow([line, *row, error.message])
+                result = consents_apply(
+                    service_provider=service_provider,
+                    brand=brand,
+                    items=items,
+                    recorded_by=recorded_by,
+                )
+                for (line, row), item in zip(sources, result.items, strict=True):
+                    totals[item.outcome] += 1
+                    if item.error is not None:
+                        writer.writerow([line, *row, str(item.error.message)])
+                processed += len(chunk)
+                UploadBatch.objects.filter(pk=batch.pk).update(
+                    processed_rows=processed,
+                    created_count=totals[Outcome.CREATED],
+                    changed_count=totals[Outcome.CHANGED],
+                    unchanged_count=totals[Outcome.UNCHANGED],
+                    rejected_count=totals[Outcome.REFUSED],
+                )
+        rejected.flush()
+        rejected_file.seek(0)
+        batch.refresh_from_db()
+        if totals[Outcome.REFUSED]:
+            batch.result_file.save("hatalar.csv", File(rejected_file), save=False)
+        batch.total_rows = processed
+        batch.processed_rows = processed
+        batch.status = UploadBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.save(
+            update_fields=["result_file", "total_rows", "processed_rows", "status", "finished_at"]
+        )
+        rejected.detach()

@@ -1,0 +1,206 @@
+"""The integration API (django-ninja, chosen by measured speed: bench/framework_choice.py).
+
+Mounted at ``/api/``: an integrator's software written for İYS works by pointing its base URL
+there. Every answer that is not a success carries ``{"errors": [{"code", "location",
+"message"}]}``; every call leaves an access-log row (``accesslog.logged``)."""
+
+import json
+
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from .credentials import token_authenticate, token_issue, token_refresh
+from .errors import ApiError, unauthorized, unprocessable
+from .ratelimit import default_limit, rate_limit_wait
+from .schemas import ErrorOut, ProviderRightsOut, TokenOut
+from .selectors import integrator_providers
+
+DESCRIPTION = """
+İş ortaklarının ve aracı hizmet sağlayıcıların (AHS) çağırdığı API. Biçimler İYS'nin genel
+API'siyle aynıdır: İYS için yazılmış bir yazılım temel adresini bu portala çevirerek çalışır.
+
+**Yetki her istekte canlı yetkilendirmelerden okunur** (Marka Yönetimi): kanal, hak (yazma,
+okuma, mutabakat), AHS için yalnızca tek alıcı sorgusu, iş ortakları için hizmet sağlayıcının
+etkin paketi. Bir yetkinin kaldırılması bir sonraki istekte geçerlidir.
+
+**Hatalar** her zaman `{"errors": [{"code", "location", "message"}]}` biçimindedir: 401 geçerli
+belirteç yok, 403 yetki yok, 404 bilinmeyen hizmet sağlayıcı / marka / izin / istek, 422 kurala
+aykırı gövde, 429 istek sınırı aşıldı (`Retry-After` başlığı kaç saniye sonra
+deneneceğini söyler).
+
+Denetim sırası (ilk aykırılık döner): hizmet sağlayıcı ve marka var mı (404
+`provider_not_found`, `brand_not_found`), entegratörünüzün bu markada canlı yetkisi var mı (403
+`grant_not_found`), hak (403 `ahs_read_only`, `right_not_granted`), kanal (403
+`channel_not_granted`), paket (403 `package_inactive`; AHS yetkileri pakete bağlı değildir).
+Paketin adres sınırını aşan yeni onaylı adresler 422 `address_limit_exceeded` ile reddedilir;
+kayıtlı adreslerin izinleri değiştirilebilir, RET her zaman kabul edilir.
+"""
+
+
+class BearerAuth(HttpBearer):
+    """An access token from ``/oauth2/token``; then the API user's rate limit."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        api_user = token_authenticate(access_token=token)
+        if api_user is None:
+            return None
+        log = getattr(request, "api_log", {})
+        log.update(api_user_id=api_user.pk, integrator_id=api_user.integrator_id)
+        limit = api_user.rate_limit or default_limit()
+        wait = rate_limit_wait(key=f"user:{api_user.pk}", limit=limit)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                _("İstek sınırı aşıldı (dakikada %(limit)s); %(wait)s saniye sonra deneyin.")
+                % {"limit": limit, "wait": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        return api_user
+
+
+api = NinjaAPI(
+    title="İYS Portal Entegrasyon API",
+    version="1.0",
+    description=DESCRIPTION,
+    auth=BearerAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error_response(request, error: ApiError):
+    log = getattr(request, "api_log", None)
+    if log is not None:
+        log["error_code"] = error.code
+    response = api.create_response(request, error.body(), status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return _error_response(request, exc)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error_response(request, unauthorized())
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    location = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "payload"))
+    if first.get("type") == "json_invalid" or "JSON" in str(first.get("msg", "")):
+        error = unprocessable("body_invalid", _("İstek gövdesi geçerli bir JSON değil."), "body")
+    elif first.get("type") == "missing":
+        error = unprocessable("field_required", _("Bu alan zorunludur."), location)
+    else:
+        error = unprocessable("field_invalid", _("Bu alanın değeri geçersiz."), location)
+    return _error_response(request, error)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code = "body_invalid" if exc.status_code == 400 else "http_error"
+    return _error_response(request, ApiError(exc.status_code, code, _("İstek işlenemedi.")))
+
+
+def _token_params(request: HttpRequest) -> dict:
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise unprocessable(
+                "body_invalid", _("İstek gövdesi geçerli bir JSON değil."), "body"
+            ) from None
+        return data if isinstance(data, dict) else {}
+    return QueryDict(request.body, encoding="utf-8").dict()
+
+
+TOKEN_BODY = {
+    "required": True,
+    "content": {
+        media: {
+            "schema": {
+                "type": "object",
+                "required": ["grant_type"],
+                "properties": {
+                    "grant_type": {"type": "string", "enum": ["password", "refresh_token"]},
+                    "username": {"type": "string"},
+                    "password": {"type": "string"},
+                    "refresh_token": {"type": "string"},
+                },
+            }
+        }
+        for media in ("application/json", "application/x-www-form-urlencoded")
+    },
+}
+
+
+@api.post(
+    "/oauth2/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    url_name="token",
+    summary="Erişim belirteci al ya da yenile",
+    description=(
+        "`grant_type=password` (`username`, `password`) ya da `grant_type=refresh_token` "
+        "(`refresh_token`); gövde JSON ya da form olabilir. Yenileme belirteci bir kez "
+        "kullanılır; eski çift geçersiz olur."
+    ),
+    openapi_extra={"requestBody": TOKEN_BODY},
+    tags=["Kimlik doğrulama"],
+)
+def token(request: HttpRequest):
+    params = _token_params(request)
+    grant_type = str(params.get("grant_type") or "")
+    if grant_type == "password":
+        username = str(params.get("username") or "")
+        wait = rate_limit_wait(key=f"token:{username.lower()}", limit=default_limit())
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                _("Çok fazla deneme; %(wait)s saniye sonra deneyin.") % {"wait": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        return token_issue(username=username, password=str(params.get("password") or ""))
+    if grant_type == "refresh_token":
+        return token_refresh(refresh_token=str(params.get("refresh_token") or ""))
+    raise unprocessable(
+        "unsupported_grant_type",
+        _("grant_type password ya da refresh_token olmalıdır."),
+        "grant_type",
+    )
+
+
+@api.get(
+    "/integrator/{integratorCode}/sps",
+    response={200: list[ProviderRightsOut], 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    url_name="integrator_sps",
+    summary="Yetki veren hizmet sağlayıcılar, markalar, kanallar ve haklar",
+    tags=["Entegratör"],
+)
+def integrator_sps(request: HttpRequest, integratorCode: int):  # noqa: N803
+    api_user = request.auth
+    if api_user.integrator.code != integratorCode:
+        raise ApiError(
+            403,
+            "integrator_mismatch",
+            _("Bu entegratör kodu API kullanıcınızın entegratörüne ait değil."),
+            "integratorCode",
+        )
+    return integrator_providers(api_user=api_user)
+
+
+from . import routes  # noqa: E402  (registers the /sps/… operations on ``api``)
+
+__all__ = ["api", "routes"]

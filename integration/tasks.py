@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from .services import batch_process
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=10)
+def batch_process_task(self, batch_id: int) -> None:
+    """One task per batch; running it twice is harmless (``batch_process`` is idempotent)."""
+    try:
+        batch_process(batch_id=batch_id)
+    except Exception as error:  # a database hiccup: the transaction rolled back, try again
+        raise self.retry(exc=error) from error
