@@ -87,14 +87,11 @@ def bench_upload(rows: int, batch_size: int | None) -> None:
         f.write("recipient;type;recipientType;status;source;consentDate\n")
         for i in range(rows):
             k = (seed % 1000) * 1_000_000 + i
+            date = "2024-05-01 10:00:00"
             if i % 2:
-                f.write(
-                    f"0533{k % 10_000_000:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;2024-05-01 10:00:00\n"
-                )
+                f.write(f"0533{k % 10_000_000:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;{date}\n")
             else:
-                f.write(
-                    f"yeni{k}@örnek.com.tr;EPOSTA;BIREYSEL;ONAY;HS_EPOSTA;2024-05-01 10:00:00\n"
-                )
+                f.write(f"yeni{k}@örnek.com.tr;EPOSTA;BIREYSEL;ONAY;HS_EPOSTA;{date}\n")
         path = f.name
     started = time.perf_counter()
     with open(path, "rb") as handle:

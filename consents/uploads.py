@@ -11,8 +11,10 @@ import hashlib
 import io
 import logging
 import tempfile
+import threading
 from collections.abc import Iterator
 from itertools import islice
+from queue import Empty, Queue
 
 from django.core.files import File
 from django.db import transaction
@@ -211,13 +213,82 @@ def upload_process(*, upload_id: int) -> UploadBatch:
         _process(batch)
     except Exception as error:  # noqa: BLE001 — recorded on the batch, shown on the page
         logger.exception("consent upload %s failed", batch.pk)
+        reason = (
+            _("CSV biçimi bozuk (kapanmamış tırnak ya da çok uzun bir alan var).")
+            if isinstance(error, csv.Error)
+            else _("dosya okunamadı ya da bozuk; lütfen kontrol edip yeniden yükleyiniz.")
+        )
         UploadBatch.objects.filter(pk=batch.pk).update(
             status=UploadBatch.Status.FAILED,
             finished_at=timezone.now(),
-            error=_("Dosya işlenemedi: %(error)s") % {"error": str(error)[:400]},
+            error=_("Dosya işlenemedi: %(reason)s") % {"reason": reason},
         )
     batch.refresh_from_db()
     return batch
+
+
+def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
+    """Read and validate ``BATCH_SIZE`` rows at a time: (rows read, cleaned items, their
+    (line, row), refused (line, row, message)). Pure Python, no database."""
+    rows = _rows(handle, file_format)
+    next(rows, None)  # the header
+    numbered = enumerate(rows, start=2)
+    while chunk := list(islice(numbered, BATCH_SIZE)):
+        items, sources, invalid = [], [], []
+        for line, row in chunk:
+            if not any(cell.strip() for cell in row):
+                continue
+            values = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
+            try:
+                items.append(
+                    consent_clean(
+                        recipient=values["recipient"],
+                        channel=values["type"],
+                        recipient_type=values["recipientType"],
+                        status=values["status"],
+                        source=values.get("source"),
+                        consent_date=values.get("consentDate"),
+                    )
+                )
+                sources.append((line, row))
+            except ConsentInvalid as error:
+                invalid.append((line, row, error.message))
+        yield len(chunk), items, sources, invalid
+
+
+_DONE = object()
+
+
+def _prefetched(chunks, depth: int = 2):
+    """Validate the next batches in a thread while this one is written: the database work
+    releases the GIL, so parsing and writing overlap (two cores: one each)."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                queue.put(chunk)
+            queue.put(_DONE)
+        except BaseException as error:  # noqa: BLE001 — handed to the consumer, re-raised there
+            queue.put(error)
+
+    thread = threading.Thread(target=produce, name="upload-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                queue.get_nowait()
+            except Empty:
+                thread.join(0.05)
 
 
 def _process(batch: UploadBatch) -> None:
@@ -235,30 +306,12 @@ def _process(batch: UploadBatch) -> None:
         writer.writerow([_("Satır"), *batch.columns, _("Hata")])
         processed = 0
         with batch.file.open("rb") as handle:
-            rows = _rows(handle, batch.file_format)
-            next(rows, None)  # the header
-            numbered = enumerate(rows, start=2)
-            while chunk := list(islice(numbered, BATCH_SIZE)):
-                items, sources = [], []
-                for line, row in chunk:
-                    if not any(cell.strip() for cell in row):
-                        continue
-                    values = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
-                    try:
-                        items.append(
-                            consent_clean(
-                                recipient=values["recipient"],
-                                channel=values["type"],
-                                recipient_type=values["recipientType"],
-                                status=values["status"],
-                                source=values.get("source"),
-                                consent_date=values.get("consentDate"),
-                            )
-                        )
-                        sources.append((line, row))
-                    except ConsentInvalid as error:
-                        totals[Outcome.REFUSED] += 1
-                        writer.writerow([line, *row, error.message])
+            for size, items, sources, invalid in _prefetched(
+                _cleaned_chunks(handle, batch.file_format, columns)
+            ):
+                for line, row, message in invalid:
+                    totals[Outcome.REFUSED] += 1
+                    writer.writerow([line, *row, message])
                 result = consents_apply(
                     service_provider=service_provider,
                     brand=brand,
@@ -269,7 +322,7 @@ def _process(batch: UploadBatch) -> None:
                     totals[item.outcome] += 1
                     if item.error is not None:
                         writer.writerow([line, *row, str(item.error.message)])
-                processed += len(chunk)
+                processed += size
                 UploadBatch.objects.filter(pk=batch.pk).update(
                     processed_rows=processed,
                     created_count=totals[Outcome.CREATED],

@@ -134,3 +134,20 @@ def test_unreadable_file_and_bad_mapping_are_refused_in_turkish(provider, brand,
     assert "Kanal" in str(info.value.message)
     batch.refresh_from_db()
     assert batch.status == UploadBatch.Status.MAPPING
+
+
+def test_a_file_that_breaks_while_reading_fails_the_batch_with_a_reason(
+    provider, brand, authorized_user, run_upload
+):
+    raw = (
+        "recipient;type;recipientType;status;source;consentDate\n"
+        + ("05321112233;MESAJ;BIREYSEL;ONAY;HS_WEB;2024-01-10 10:00:00\n" * 3)
+        + ('"' + "5" * 200_000 + '";MESAJ\n')  # longer than the csv module's field limit
+    )
+    batch = run_upload(
+        provider, brand, authorized_user, SimpleUploadedFile("bozuk.csv", raw.encode())
+    )
+    assert batch.status == UploadBatch.Status.FAILED
+    assert batch.error == (
+        "Dosya işlenemedi: CSV biçimi bozuk (kapanmamış tırnak ya da çok uzun bir alan var)."
+    )
