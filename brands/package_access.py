@@ -33,7 +33,8 @@ def package_coverage(*, service_provider: ServiceProvider) -> Coverage:
     covers its address count («… iş ortağı yetkilendirmek istiyorsa İLETİ-250 paketini satın
     almalıdır»)."""
     from packages.addresses import measured_addresses
-    from packages.selectors import package_recommend, subscription_active_for
+    from packages.pricing import package_recommend
+    from packages.selectors import subscription_active_for
 
     count = measured_addresses(service_provider=service_provider).total
     subscription = subscription_active_for(service_provider=service_provider)

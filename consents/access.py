@@ -1,23 +1,11 @@
-"""Who may do what in Temel Hizmetler. One function decides, so the fuller role system of a
-later issue replaces it in one place: today the authorized person writes, delegates read."""
+"""Who may do what in Temel Hizmetler: reading is every member's; adding, uploading and
+exporting need «İzin yönetimi» (the authorized person always has it)."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
-
-from accounts.decorators import provider_required
+from accounts.permissions import Role, has_role, role_required
 
 
 def can_write_consents(membership) -> bool:
-    return membership is not None and membership.is_authorized_person
+    return has_role(membership, Role.CONSENTS)
 
 
-def consent_writer_required(view):
-    @wraps(view)
-    @provider_required
-    def wrapper(request, *args, **kwargs):
-        if not can_write_consents(request.membership):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+consent_writer_required = role_required(Role.CONSENTS)

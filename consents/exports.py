@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 
 from .models import Consent, ExportJob
 from .selectors import ConsentFilters, consents_filtered
@@ -74,6 +75,7 @@ def export_start(
 ) -> ExportJob:
     from .tasks import build_export
 
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.CONSENTS)
     job = ExportJob.objects.create(
         service_provider=service_provider, filters=filters.as_json(), created_by=actor
     )

@@ -59,7 +59,7 @@ def address_notice_email(*, notice_id: int) -> bool:
 
     from accounts.models import Membership
     from iys_portal.emails import send_templated_email
-    from packages.selectors import package_recommend
+    from packages.pricing import package_recommend
 
     from .models import AddressNotice
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 from brands.models import Brand
 from iys_portal.errors import ApplicationError
 
@@ -300,6 +301,12 @@ def consent_add(
     """Add or change one consent. Raises ``ConsentRefused`` (the field and the rule, in
     Turkish) and changes nothing when it cannot be recorded; the same consent again is
     ``unchanged``."""
+    if recorded_by.via == RecordedVia.WEB:
+        require_actor_role(
+            actor=User.objects.filter(pk=recorded_by.user_id).first(),
+            service_provider_id=service_provider.pk,
+            role=Role.CONSENTS,
+        )
     brand = Brand.objects.filter(pk=brand_id, service_provider=service_provider).first()
     if brand is None:
         raise ConsentRefused(_("Marka bulunamadı."), code="brand_not_found", location="brandCode")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ServiceProvider, User
+from accounts.permissions import Role, require_actor_role
 from brands.models import Brand
 from iys_portal.errors import ApplicationError
 
@@ -116,6 +117,7 @@ def upload_create(
     *, service_provider: ServiceProvider, brand_id: int, uploaded, actor: User
 ) -> UploadBatch:
     """Store the file and read its header row; the batch waits for the column mapping."""
+    require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.CONSENTS)
     brand = Brand.objects.filter(pk=brand_id, service_provider=service_provider).first()
     if brand is None:
         raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")

@@ -102,6 +102,44 @@ def test_delegate_reads_but_may_not_write(delegate_client, provider, brand, auth
     assert delegate_client.post(reverse("consents:add"), {"brand": brand.pk}).status_code == 403
 
 
+def test_delegate_with_izin_yonetimi_adds_and_the_service_checks_the_role_too(
+    client, provider, brand
+):
+    from iys_portal.errors import PermissionDeniedError
+    from tests.conftest import login_as
+    from tests.factories.accounts import delegate_with_roles
+
+    writer = delegate_with_roles(provider, "consents")
+    reader = delegate_with_roles(provider, "brands")
+    login_as(client, writer.user, provider)
+    response = client.post(
+        reverse("consents:add"),
+        {
+            "brand": brand.pk,
+            "recipient": "0532 123 45 67",
+            "channel": "MESAJ",
+            "recipient_type": "BIREYSEL",
+            "status": "ONAY",
+            "source": "HS_WEB",
+            "consent_date": "2024-03-01T10:00",
+        },
+    )
+    assert response.status_code == 302 and Consent.objects.count() == 1
+    with pytest.raises(PermissionDeniedError):
+        consent_add(
+            service_provider=provider,
+            brand_id=brand.pk,
+            recipient="0532 123 45 68",
+            channel="MESAJ",
+            recipient_type="BIREYSEL",
+            status="ONAY",
+            source="HS_WEB",
+            consent_date="2024-03-01 10:00:00",
+            recorded_by=RecordedBy.portal_user(reader.user),
+        )
+    assert Consent.objects.count() == 1
+
+
 def test_query_finds_every_written_form(
     provider_client, provider, brand, other_brand, authorized_user
 ):

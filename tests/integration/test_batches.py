@@ -6,7 +6,7 @@ from brands.services import grant_revoke
 from consents.models import Consent, ConsentEvent
 from integration.models import ApiBatch
 from integration.services import batch_process
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory
 
 from .conftest import Api, consent_body, error_code, make_world
 
@@ -107,7 +107,11 @@ def test_running_the_task_again_changes_nothing(client, world):
 def test_grant_revoked_before_processing_fails_every_row(client, world):
     api = Api(client, world.token)
     request_id = api.post(f"{_base(world)}/request", ROWS[:2]).json()["requestId"]
-    grant_revoke(service_provider=world.provider, grant_id=world.grant.pk, actor=UserFactory())
+    grant_revoke(
+        service_provider=world.provider,
+        grant_id=world.grant.pk,
+        actor=MembershipFactory(service_provider=world.provider).user,
+    )
     batch = ApiBatch.objects.get(request_id=request_id)
     batch_process(batch_id=batch.pk)
     batch.refresh_from_db()

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from brands.services import grant_revoke
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory
 
 from .conftest import KNOWN, consent_body, make_world
 
@@ -83,6 +83,10 @@ def test_an_integrator_session_over_http(live_server):
     status, _body = _call(f"{base}/changes", token=token)
     assert status == 401
 
-    grant_revoke(service_provider=world.provider, grant_id=world.grant.pk, actor=UserFactory())
+    grant_revoke(
+        service_provider=world.provider,
+        grant_id=world.grant.pk,
+        actor=MembershipFactory(service_provider=world.provider).user,
+    )
     status, refused = _call(f"{base}/changes", token=renewed["access_token"])
     assert status == 403 and refused["errors"][0]["code"] == "grant_not_found"

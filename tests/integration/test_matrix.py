@@ -13,7 +13,7 @@ from brands.services import grant_revoke
 from integration.access import Right, access_check
 from integration.models import ApiBatch
 from integration.services import batch_submit
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory
 
 from .conftest import KNOWN, Api, consent_body, error_code, make_world, record
 
@@ -93,7 +93,11 @@ def _situate(world, situation):
     elif situation == "other_provider":
         provider, brand = world.foreign_brand.service_provider, world.foreign_brand
     elif situation == "revoked":
-        grant_revoke(service_provider=world.provider, grant_id=world.grant.pk, actor=UserFactory())
+        grant_revoke(
+            service_provider=world.provider,
+            grant_id=world.grant.pk,
+            actor=MembershipFactory(service_provider=world.provider).user,
+        )
     elif situation == "package_lapsed":
         world.subscription.ends_at = timezone.now() - timezone.timedelta(minutes=1)
         world.subscription.save(update_fields=["ends_at"])
