@@ -19,6 +19,7 @@ from brands import services as brand_services
 from brands.models import Brand, Grant
 from iys_portal.errors import PermissionDeniedError
 from packages import quotes
+from packages import selectors as package_selectors
 from packages import services as package_services
 from packages.models import Order, OrderTransition, QuoteRequest
 from payments.gateways.base import Card
@@ -329,7 +330,7 @@ SERVICES = [
         Role.PURCHASING,
         lambda w, a: package_services.order_confirm_contract(
             order_id=w["draft"].pk,
-            contract_version_id=package_services.contract_version_current().pk,
+            contract_version_id=package_selectors.contract_version_current().pk,
             actor=a,
         ),
     ),
@@ -338,7 +339,7 @@ SERVICES = [
         Role.PURCHASING,
         lambda w, a: package_services.order_accept_contract(
             order_id=w["draft"].pk,
-            contract_version_id=package_services.contract_version_current().pk,
+            contract_version_id=package_selectors.contract_version_current().pk,
             actor=a,
         ),
     ),
