@@ -1,6 +1,7 @@
 """What the home page shows a person acting for a company, in a fixed number of queries:
 the active package, orders in progress with their next step, open İLETİ+ offers and (for the
-authorized person) delegate requests waiting for a decision."""
+authorized person) delegate requests waiting for a decision, and the measured address count
+against the package's limit."""
 
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuthorizationRequest, Membership
 from accounts.selectors import authorization_requests_open_for
+from packages.addresses import AddressGauge, measured_addresses
 from packages.models import Order, QuoteRequest, Subscription
 from packages.selectors import quotes_offered_for, subscription_active_for
 
@@ -27,6 +29,7 @@ class HomeOverview:
     orders: list[tuple[Order, NextStep]] = field(default_factory=list)
     offers: list[QuoteRequest] = field(default_factory=list)
     open_requests: list[AuthorizationRequest] = field(default_factory=list)
+    address_gauge: AddressGauge | None = None
 
 
 def order_next_step(order: Order) -> NextStep:
@@ -57,8 +60,13 @@ def home_overview_for(*, membership: Membership) -> HomeOverview:
         .select_related("package")
         .order_by("-created_at", "-id")
     )
+    subscription = subscription_active_for(service_provider=provider)
     overview = HomeOverview(
-        subscription=subscription_active_for(service_provider=provider),
+        subscription=subscription,
+        address_gauge=AddressGauge(
+            measured=measured_addresses(service_provider=provider),
+            limit=subscription.package.address_limit if subscription else None,
+        ),
         orders=[(o, order_next_step(o)) for o in orders],
         offers=list(quotes_offered_for(service_provider=provider)),
     )

@@ -19,6 +19,31 @@ class MeasuredAddresses:
         return max(self.phones, self.emails)
 
 
+@dataclass(frozen=True)
+class AddressGauge:
+    """The measured count against a package's limit: what Paket Yönetimi and the home page
+    draw (phones, e-mails and the larger one, each with its share of the limit)."""
+
+    measured: MeasuredAddresses
+    limit: int | None
+
+    def percent(self, value: int) -> int | None:
+        return None if not self.limit else value * 100 // self.limit
+
+    @property
+    def rows(self) -> list[tuple[str, int, int | None]]:
+        m = self.measured
+        return [
+            ("phones", m.phones, self.percent(m.phones)),
+            ("emails", m.emails, self.percent(m.emails)),
+            ("total", m.total, self.percent(m.total)),
+        ]
+
+    @property
+    def over_limit(self) -> bool:
+        return bool(self.limit and self.measured.total > self.limit)
+
+
 def measured_addresses(*, service_provider: ServiceProvider) -> MeasuredAddresses:
     from consents.selectors import address_count_for
 

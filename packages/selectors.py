@@ -15,7 +15,12 @@ from django.utils import timezone
 from accounts.models import ServiceProvider
 
 from . import order_rules
-from .addresses import MeasuredAddresses, measured_addresses, open_address_notices
+from .addresses import (
+    AddressGauge,
+    MeasuredAddresses,
+    measured_addresses,
+    open_address_notices,
+)
 from .models import (
     ContractAcceptance,
     ContractVersion,
@@ -178,26 +183,20 @@ class PackageOverview:
     def address_limit(self) -> int | None:
         return self.subscription.package.address_limit if self.subscription else None
 
-    def percent_of_limit(self, value: int) -> int | None:
-        limit = self.address_limit
-        return None if not limit else value * 100 // limit
+    @property
+    def address_gauge(self) -> AddressGauge | None:
+        if self.measured is None:
+            return None
+        return AddressGauge(measured=self.measured, limit=self.address_limit)
 
     @property
     def gauge(self) -> list[tuple[str, int, int | None]]:
         """(label key, count, percent of the limit) for phones, e-mails and the larger one."""
-        if self.measured is None:
-            return []
-        m = self.measured
-        return [
-            ("phones", m.phones, self.percent_of_limit(m.phones)),
-            ("emails", m.emails, self.percent_of_limit(m.emails)),
-            ("total", m.total, self.percent_of_limit(m.total)),
-        ]
+        return self.address_gauge.rows if self.address_gauge else []
 
     @property
     def over_limit(self) -> bool:
-        limit = self.address_limit
-        return bool(limit and self.measured and self.measured.total > limit)
+        return bool(self.address_gauge and self.address_gauge.over_limit)
 
 
 def package_overview_for(*, service_provider: ServiceProvider) -> PackageOverview:

@@ -113,3 +113,25 @@ def test_a_person_without_membership_sees_their_own_requests(client, db):
     assert "Anadolu Tekstil A.Ş." in row and "İncelemede" in row
     assert "destek ekibinde inceleniyor" in row
     assert someone_else.number not in page
+
+
+def test_home_shows_the_measured_address_count_against_the_package(
+    provider_client, provider, authorized_user
+):
+    from tests.consents.test_address_count import phone
+    from tests.factories import BrandFactory, PackageFactory
+
+    SubscriptionFactory(
+        service_provider=provider, package=PackageFactory(name="İLETİ-10", address_limit=10)
+    )
+    brand = BrandFactory(service_provider=provider)
+    for i in range(4):
+        phone(provider, brand, authorized_user, i)
+    page = provider_client.get(HOME).content.decode()
+    card = page[page.index('data-testid="home-address-count"') :]
+    assert 'data-testid="gauge-phones"' in card and "Onaylı telefon numarası: 4 (%40)" in card
+    assert 'max="10"' in card and 'value="4"' in card
+    for i in range(4, 12):
+        phone(provider, brand, authorized_user, i)
+    page = provider_client.get(HOME).content.decode()
+    assert "Adres sayınız paketinizin sınırını aştı." in page
