@@ -209,7 +209,7 @@ def test_accounting_desk_in_english_with_english_numbers(staff_client):
         staff_client.get(reverse("admin:payments_transferorder_changelist")),
         "Bank transfer orders",
         "Order code",
-        "Company name",
+        "Company",
         "Awaiting bank transfer",
         format_try(order.total_amount, language="en"),
     )
