@@ -122,6 +122,9 @@ def _token_params(request: HttpRequest) -> dict:
                 "body_invalid", _("İstek gövdesi geçerli bir JSON değil."), "body"
             ) from None
         return data if isinstance(data, dict) else {}
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Parsed once by Django (the control-character middleware has read it already).
+        return request.POST.dict()
     return QueryDict(request.body, encoding="utf-8").dict()
 
 

@@ -26,7 +26,11 @@ def _json(client, **params):
     return client.post("/api/oauth2/token", params, content_type="application/json")
 
 
-@pytest.mark.parametrize("send", [_json, _form], ids=["json", "form"])
+def _multipart(client, **params):
+    return client.post("/api/oauth2/token", params)  # the test client's default: multipart
+
+
+@pytest.mark.parametrize("send", [_json, _form, _multipart], ids=["json", "form", "multipart"])
 def test_password_grant_in_both_formats_gives_a_working_token(client, world, send):
     response = send(client, grant_type="password", username=world.username, password=world.secret)
     assert response.status_code == 200, response.content
