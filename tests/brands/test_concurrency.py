@@ -14,7 +14,7 @@ from tests.factories import (
     PartnerFactory,
     ServiceProviderFactory,
     SubscriptionFactory,
-    UserFactory,
+    delegate_with_roles,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,10 @@ def test_two_people_choose_different_partners_at_once_one_partner_remains():
     SubscriptionFactory(service_provider=provider)
     brand = BrandFactory(service_provider=provider)
     partners = [PartnerFactory(), PartnerFactory()]
-    people = [UserFactory(), UserFactory()]
+    people = [
+        delegate_with_roles(provider, "brands").user,
+        delegate_with_roles(provider, "brands").user,
+    ]
 
     results = _in_parallel(
         *[
@@ -72,7 +75,7 @@ def test_double_submitted_grant_is_stored_once():
     provider = ServiceProviderFactory()
     SubscriptionFactory(service_provider=provider)
     brand = BrandFactory(service_provider=provider)
-    partner, person = PartnerFactory(), UserFactory()
+    partner, person = PartnerFactory(), delegate_with_roles(provider, "brands").user
 
     def grant():
         return services.partner_grant_set(
@@ -91,7 +94,10 @@ def test_double_submitted_grant_is_stored_once():
 def test_two_revokes_at_once_record_one_revocation():
     grant = AhsGrantFactory()
     provider = grant.brand.service_provider
-    people = [UserFactory(), UserFactory()]
+    people = [
+        delegate_with_roles(provider, "brands").user,
+        delegate_with_roles(provider, "brands").user,
+    ]
     results = _in_parallel(
         *[
             lambda u=u: services.grant_revoke(service_provider=provider, grant_id=grant.pk, actor=u)
@@ -107,7 +113,7 @@ def test_two_revokes_at_once_record_one_revocation():
 
 def test_the_same_brand_added_twice_at_once_is_added_once():
     provider = ServiceProviderFactory()
-    person = UserFactory()
+    person = delegate_with_roles(provider, "brands").user
 
     def add():
         return services.brand_create(service_provider=provider, name="Çift Tık", actor=person)
