@@ -17,6 +17,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -351,3 +352,38 @@ def pick_form(html: str, containing: str) -> dict:
         if containing in unescape(form["html"]):
             return form
     raise AssertionError(f"no form containing {containing!r} on the page:\n{html[:3000]}")
+
+
+def submit(http, base: str, page: requests.Response, containing: str, **values):
+    form = pick_form(page.text, containing)
+    data = dict(form["fields"])
+    data.update(values)
+    action = form["action"] or page.url
+    url = (
+        action
+        if action.startswith("http")
+        else base + action
+        if action.startswith("/")
+        else page.url
+    )
+    url = re.sub(r"^http://127\.0\.0\.1:\d+", base, url)
+    if form["method"] == "get":
+        return http.get(url, params=data, timeout=30)
+    return http.post(url, data=data, headers={"Referer": url}, timeout=30)
+
+
+def edevlet_login(http, portal: str, simulator: str, tckn: str):
+    """Log in on ``portal`` through the e-Devlet simulator served at ``simulator``."""
+    page = http.get(f"{portal}/hesap/giris/e-devlet/", timeout=30)
+    assert page.url.startswith(f"{simulator}/edevlet-simulator/"), page.url
+    page = submit(http, simulator, page, "tckn", tckn=tckn, password="demo", action="login")
+    assert page.url.startswith(portal), page.url
+    return page
+
+
+def accept_contract_for_ileti_150(http, portal: str):
+    """Paket Seçimi → Sözleşme Onay: the order waits for payment on the payment step."""
+    page = http.get(f"{portal}/paket/satin-al/?phone_count=100000&email_count=120000", timeout=30)
+    page = submit(http, portal, page, "İLETİ-150")
+    assert "/sozlesme/" in page.url, page.url
+    return submit(http, portal, page, "Onayla ve Ödeme Adımına Geç", accept="on")

@@ -69,24 +69,6 @@ def cluster(shared_postgres_test_db):
         shutil.rmtree(mail_dir, ignore_errors=True)
 
 
-def submit(http, base: str, page: requests.Response, containing: str, **values):
-    form = h.pick_form(page.text, containing)
-    data = dict(form["fields"])
-    data.update(values)
-    action = form["action"] or page.url
-    url = (
-        action
-        if action.startswith("http")
-        else base + action
-        if action.startswith("/")
-        else page.url
-    )
-    url = re.sub(r"^http://127\.0\.0\.1:\d+", base, url)
-    if form["method"] == "get":
-        return http.get(url, params=data, timeout=30)
-    return http.post(url, data=data, headers={"Referer": url}, timeout=30)
-
-
 def test_journey_alternating_between_two_instances(cluster):
     a, b = cluster["a"], cluster["b"]
     membership = MembershipFactory(service_provider__title="Anadolu Tekstil A.Ş.")
@@ -97,21 +79,15 @@ def test_journey_alternating_between_two_instances(cluster):
     http = requests.Session()
 
     # Log in on A through the e-Devlet simulator (served by B; A exchanges the code with B).
-    page = http.get(f"{a}/hesap/giris/e-devlet/", timeout=30)
-    assert page.url.startswith(f"{b}/edevlet-simulator/"), page.url
-    page = submit(http, b, page, "tckn", tckn=user.tckn, password="demo", action="login")
-    assert page.url.startswith(a), page.url
+    h.edevlet_login(http, a, b, user.tckn)
     home = http.get(f"{a}/", timeout=30)
     assert provider.title in home.text
 
     # Buy and pay on B (the session made on A is good there).
-    page = http.get(f"{b}/paket/satin-al/?phone_count=100000&email_count=120000", timeout=30)
-    page = submit(http, b, page, "İLETİ-150")
-    assert "/sozlesme/" in page.url, page.url
-    page = submit(http, b, page, "Onayla ve Ödeme Adımına Geç", accept="on")
+    page = h.accept_contract_for_ileti_150(http, b)
     code = Order.objects.get(service_provider=provider).code
     assert page.url.endswith(f"/odeme/{code}/"), page.url
-    page = submit(
+    page = h.submit(
         http,
         b,
         page,
@@ -122,10 +98,10 @@ def test_journey_alternating_between_two_instances(cluster):
         cvc="123",
         installment="1",
     )
-    page = submit(http, b, page, "Bankanızın 3-D Secure sayfasına")  # auto-submitting redirect
-    page = submit(http, b, page, "sms_code", sms_code="123456", action="approve")
-    page = submit(http, b, page, "Devam")  # the bank's auto-submitting return form
-    page = submit(http, b, page, "Ödemeyi Tamamla")
+    page = h.submit(http, b, page, "Bankanızın 3-D Secure sayfasına")  # auto-submitting redirect
+    page = h.submit(http, b, page, "sms_code", sms_code="123456", action="approve")
+    page = h.submit(http, b, page, "Devam")  # the bank's auto-submitting return form
+    page = h.submit(http, b, page, "Ödemeyi Tamamla")
     assert "İLETİ-150 paketiniz aktif" in page.text
     assert Order.objects.get(code=code).status == Order.Status.ACTIVE
 
@@ -149,7 +125,7 @@ def test_journey_alternating_between_two_instances(cluster):
 
     # Someone files an authorization request on B; the worker e-mails the upload link.
     page = http.get(f"{b}/hesap/yetkilendirme-talebi/", timeout=30)
-    page = submit(
+    page = h.submit(
         http,
         b,
         page,
@@ -192,7 +168,7 @@ def test_journey_alternating_between_two_instances(cluster):
     # Reviewed on A, in the admin: the file B stored is there.
     staff = requests.Session()
     login = staff.get(f"{a}/yonetim/login/", timeout=30)
-    submit(staff, a, login, "password", username=reviewer.tckn, password="parola-123-xyz")
+    h.submit(staff, a, login, "password", username=reviewer.tckn, password="parola-123-xyz")
     change = staff.get(
         f"{a}/yonetim/accounts/authorizationrequest/{request.pk}/change/", timeout=30
     )
