@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from iys_portal.cache_health import rate_limit_cache_reachable
 from iys_portal.client_ip import client_ip
 from iys_portal.errors import ApplicationError, NotFoundError
 
@@ -185,6 +186,16 @@ UPLOAD_RATE_PER_IP = "20/h"
 
 def _too_many(request, template: str, context: dict):
     context["rate_limited"] = True
+    if not rate_limit_cache_reachable():
+        # The limit cannot be counted (Redis down): it fails closed, and says so.
+        messages.error(
+            request,
+            _(
+                "Güvenlik denetimi şu anda yapılamadığı için başvurunuz alınmadı. "
+                "Lütfen birkaç dakika sonra yeniden deneyiniz."
+            ),
+        )
+        return render(request, template, context, status=503)
     messages.error(request, _("Çok fazla deneme yapıldı. Lütfen bir süre sonra yeniden deneyiniz."))
     return render(request, template, context, status=429)
 

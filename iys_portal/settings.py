@@ -101,7 +101,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+)
+# A kept connection is pinged before a request reuses it, so the portal recovers by itself
+# after PostgreSQL restarts (requests during the restart get the 503 page, see errors.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -120,6 +125,8 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions live in the database, shared by every web instance; they survive a Redis outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "tr"
 LANGUAGES = [("tr", _("Türkçe")), ("en", _("English"))]
@@ -144,8 +151,31 @@ STORAGES = {
     },
 }
 # Uploaded and generated files (signed forms, contracts, receipts) live outside the web root
-# and are only ever served by views that check permissions.
+# and are only ever served by views that check permissions. With AWS_STORAGE_BUCKET_NAME set
+# they go to that (private) bucket of any S3-compatible store, shared by every web instance and
+# worker; otherwise to MEDIA_ROOT on the local disk (development, a single machine).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty: Amazon S3 itself; otherwise e.g. https://s3.example.com (MinIO, Ceph …).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty keys: boto3 finds credentials itself (instance role, ~/.aws).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Never public: no ACL beyond the bucket's own (private), and any URL the storage
+            # makes is signed and short-lived. The portal serves files through its own views.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The signed-form PDF is parsed in a child process bounded by these (accounts.pdf_probe).
@@ -183,7 +213,24 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran; a worker killed mid-task gives it back to the queue
+# (the tasks are idempotent, so running it again has its effect once).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With Redis as broker, a message taken by a worker that died (the whole worker, not only a pool
+# process) is handed out again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
+# A web request does not wait long for a broker that is down: the send is held in the task
+# outbox (iys_portal.task_outbox) and released when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -193,6 +240,17 @@ CACHES = {
         "CACHE_URL", default="locmemcache://iys-portal" if not PRODUCTION else "dummycache://"
     )
 }
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A Redis outage degrades the cache to misses instead of raising; rate limits then fail
+    # closed (django-ratelimit), with their own message (accounts.views).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        }
+    )
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 RATELIMIT_USE_CACHE = "default"
 # Production needs a shared CACHE_URL for limits (see accounts.checks).
 RATELIMIT_IP_META_KEY = "iys_portal.client_ip.rate_limit_ip"

@@ -31,3 +31,11 @@ def healthcheck() -> dict:
         cursor.execute("SELECT 1")
         (value,) = cursor.fetchone()
     return {"worker": "ok", "database": value == 1}
+
+
+@shared_task(name="iys_portal.release_held_tasks")
+def release_held_tasks() -> int:
+    """Beat, every minute: send the tasks held while the broker was unreachable."""
+    from .task_outbox import held_tasks_release
+
+    return held_tasks_release()

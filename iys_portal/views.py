@@ -42,7 +42,18 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """500, or 503 «try again» when the database is unreachable (PostgreSQL restarting or
+    failing over): that is temporary, and the next request reconnects by itself."""
     # No context processors that touch the database: this page must render when it is down.
+    import sys
+
+    from django.db import InterfaceError, OperationalError
     from django.template import loader
 
+    # Called by Django while it handles the exception, so it is still the current one.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
