@@ -172,3 +172,27 @@ def test_django_messages_stay_djangos_in_english():
 
     with translation.override("en"):
         assert Form({}).errors["email"] == ["This field is required."]
+
+
+def test_turkish_catalogue_keeps_djangos_own_turkish():
+    """Our catalogue wins over Django's: an admin string we re-use (an overridden admin
+    template's «Search») must carry Django's Turkish («Ara»), not the English source."""
+    import django
+
+    django_tr = {}
+    root = Path(django.__file__).parent
+    for path in (
+        root / "contrib/admin/locale/tr/LC_MESSAGES/django.po",
+        root / "conf/locale/tr/LC_MESSAGES/django.po",
+    ):
+        for entry in load(path):
+            django_tr.setdefault(entry.msgid, entry)
+    left_english = sorted(
+        e.msgid
+        for e in load(catalogue_path("tr"))
+        if e.msgid in django_tr
+        and e.msgstr == e.msgid
+        and django_tr[e.msgid].msgstr not in ("", e.msgid)
+        and e.msgid != "English"  # the language switcher names each language in its own
+    )
+    assert not left_english, left_english
