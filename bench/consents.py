@@ -31,8 +31,8 @@ def _setup():
     import django
 
     django.setup()
+    from accounts.bench import MEASURED_TITLE
     from accounts.models import Membership
-    from iys_portal.management.commands.bench_data import MEASURED_TITLE
 
     membership = Membership.objects.select_related("service_provider", "user").get(
         service_provider__title=MEASURED_TITLE, role=Membership.Role.AUTHORIZED
