@@ -31,8 +31,8 @@ def _setup():
     import django
 
     django.setup()
+    from accounts.bench import MEASURED_TITLE
     from accounts.models import Membership
-    from iys_portal.management.commands.bench_data import MEASURED_TITLE
 
     membership = Membership.objects.select_related("service_provider", "user").get(
         service_provider__title=MEASURED_TITLE, role=Membership.Role.AUTHORIZED
@@ -40,14 +40,16 @@ def _setup():
     return membership.service_provider, membership.user
 
 
-def bench_query(samples: int) -> None:
+def bench_query(samples: int, recipients: int | None = None) -> None:
     provider, _user = _setup()
     from consents.bench import bench_recipient
     from consents.models import Consent
     from consents.selectors import address_count_for, consents_for_recipient
 
     total = Consent.objects.filter(service_provider=provider).count()
-    recipients = max(total // 60, 1)
+    # bench_data's recipients: 60 consents each (20 brands × 3 channels); later uploads add
+    # others, so pass --recipients (10,000,000 // 60) to sample only the loaded ones.
+    recipients = recipients or max(total // 60, 1)
     rng = random.Random(7)
     timings, rows = [], 0
     for _ in range(samples):
@@ -121,12 +123,13 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     query = sub.add_parser("query")
     query.add_argument("--samples", type=int, default=2000)
+    query.add_argument("--recipients", type=int, default=None)
     upload = sub.add_parser("upload")
     upload.add_argument("--rows", type=int, default=1_000_000)
     upload.add_argument("--batch", type=int, default=None)
     args = parser.parse_args()
     if args.what == "query":
-        bench_query(args.samples)
+        bench_query(args.samples, args.recipients)
     else:
         bench_upload(args.rows, args.batch)
 

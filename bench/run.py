@@ -121,8 +121,13 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def run_wrk(url: str, headers: dict, duration: int, connections: int, threads: int) -> dict:
+def run_wrk(
+    url: str, headers: dict, duration: int, connections: int, threads: int, script: str = ""
+) -> dict:
+    """``script``: a wrk Lua file (e.g. a POST with a JSON body per request)."""
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    if script:
+        command += ["-s", script]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(

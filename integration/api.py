@@ -40,11 +40,20 @@ kayıtlı adreslerin izinleri değiştirilebilir, RET her zaman kabul edilir.
 """
 
 
+def _brand_of(request: HttpRequest) -> tuple[int, int] | None:
+    """``(iysCode, brandCode)`` of a ``/sps/…`` call, read with the token (one query)."""
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    try:
+        return int(kwargs["iysCode"]), int(kwargs["brandCode"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class BearerAuth(HttpBearer):
     """An access token from ``/oauth2/token``; then the API user's rate limit."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_user = token_authenticate(access_token=token)
+        api_user = token_authenticate(access_token=token, brand=_brand_of(request))
         if api_user is None:
             return None
         log = getattr(request, "api_log", {})

@@ -19,12 +19,10 @@ def rate_limit_wait(*, key: str, limit: int, now: float | None = None) -> int | 
     now = time.time() if now is None else now
     window = int(now // WINDOW)
     name = f"iys-api-rate:{key}:{window}"
-    cache.add(name, 0, timeout=WINDOW * 2)
-    try:
+    try:  # one round trip once the window's counter exists
         count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.add(name, 1, timeout=WINDOW * 2)
-        count = 1
+    except ValueError:  # the window's first request (or two racing: ``add`` picks one)
+        count = 1 if cache.add(name, 1, timeout=WINDOW * 2) else cache.incr(name)
     if count <= limit:
         return None
     return max(1, math.ceil((window + 1) * WINDOW - now))

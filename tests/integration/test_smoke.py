@@ -1,7 +1,7 @@
 from consents.models import Consent
 from integration.models import AccessLog
 
-from .conftest import KNOWN, consent_body
+from .conftest import KNOWN, consent_body, error_code
 
 
 def test_add_then_query(api, world):
@@ -17,3 +17,21 @@ def test_add_then_query(api, world):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "ONAY"
     assert AccessLog.objects.filter(grant=world.grant).count() == 2
+
+
+def test_codes_beyond_bigint_are_unknown_not_a_crash(api, world):
+    """The grant is read with hand-written SQL (``integration.sql``): a code no bigint column
+    can hold must match nothing (as in the ORM), not fail in the database driver."""
+    huge = 2**63
+    response = api.post(
+        f"/sps/{huge}/brands/{world.brand.code}/consents/status",
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+    )
+    assert response.status_code == 404, response.content
+    assert error_code(response) == "provider_not_found"
+    response = api.post(
+        f"/sps/{world.provider.iys_code}/brands/{huge}/consents/status",
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+    )
+    assert response.status_code == 404, response.content
+    assert error_code(response) == "brand_not_found"

@@ -1,0 +1,341 @@
+"""Integration API benchmark (issue 13): the status query under gunicorn next to the bare-view
+baseline (same server, same run), and a batch of 1,000 rows processed by one Celery worker.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iys_consents \
+        .venv/bin/python manage.py bench_data --providers 100 --consents 10000000   # once
+    .venv/bin/python bench/api.py status --database iys_consents --port 8730
+    .venv/bin/python bench/api.py batch --database iys_consents --port 8731 --redis-db 13
+
+``status``: gunicorn (production settings, the rate-limit counters in Redis, as production
+needs) serves ``/bench/baseline/`` and ``POST /api/sps/{iysCode}/brands/{brandCode}/consents/
+status`` with a Bearer token of an API user of the benchmark's business partner (a live grant
+with read on MESAJ; the company's package is active) and of its AHS. wrk posts a random
+existing recipient of the 10,000,000 consents on every request; every request still checks
+the token, counts the rate limit, reads the grant and the package and writes the access log.
+
+``batch``: gunicorn and one Celery worker (``--pool solo``, the broker on Redis) run for real;
+a batch of 1,000 rows (half new recipients, half changes of existing consents) is posted and
+polled; the worker's processing time is ``finished_at - started_at`` of the batch.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import run as pages  # noqa: E402  (bench/run.py: production settings, gunicorn, wrk)
+
+ROOT = pages.ROOT
+RATE_LIMIT = 2_000_000_000  # per minute: counted on every request, never reached in a run
+RECIPIENTS = 166_666  # bench_data: 60 consents (20 brands × 3 channels) per recipient
+
+
+def api_env(database: str, redis_db: int, *, eager: bool) -> dict:
+    env = pages.production_env(database)
+    redis = f"redis://127.0.0.1:6379/{redis_db}"
+    env.update(
+        {
+            "CACHE_URL": redis,
+            "CELERY_BROKER_URL": redis,
+            "CELERY_TASK_ALWAYS_EAGER": "true" if eager else "false",
+        }
+    )
+    return env
+
+
+def prepare(env: dict) -> dict:
+    """In this process: an API user per benchmark integrator with a fresh token each."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "iys_portal.settings"
+    import django
+
+    django.setup()
+    from accounts.bench import MEASURED_TITLE
+    from accounts.models import ServiceProvider
+    from brands.models import Brand, Integrator
+    from integration.credentials import api_user_create, api_user_secret_reset, token_issue
+    from integration.models import ApiUser
+
+    provider = ServiceProvider.objects.get(title=MEASURED_TITLE)
+    brand = Brand.objects.filter(service_provider=provider).order_by("pk").first()
+    tokens = {}
+    for code, name in ((990001, "bench-partner"), (990002, "bench-ahs")):
+        integrator = Integrator.objects.get(code=code)
+        user = ApiUser.objects.filter(username=name).first()
+        if user is None:
+            user = api_user_create(integrator=integrator, username=name).api_user
+        ApiUser.objects.filter(pk=user.pk).update(rate_limit=RATE_LIMIT, is_active=True)
+        secret = api_user_secret_reset(api_user=user)
+        tokens[name] = token_issue(username=name, password=secret)["access_token"]
+    from django.db import connections
+
+    connections.close_all()
+    base = f"/api/sps/{provider.iys_code}/brands/{brand.code}/consents"
+    return {"tokens": tokens, "base": base, "provider_id": provider.pk, "brand_id": brand.pk}
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(Path(pages.PYTHON).with_name("gunicorn")),
+            "iys_portal.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def post(url: str, token: str, body, extra: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        url,
+        data=json.dumps(body).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            **(extra or {}),
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def get(url: str, token: str) -> tuple[int, object]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return response.status, json.loads(response.read())
+
+
+STATUS_LUA = """
+math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+request = function()
+  local k = math.random(0, %(recipients)d - 1)
+  local body = string.format(
+    '{"recipient":"+90532%%07d","recipientType":"BIREYSEL","type":"MESAJ"}', k)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def run_wrk_script(url: str, script: str, args, duration: int | None = None) -> dict:
+    """``run.run_wrk`` with a Lua script, or a plain GET without one."""
+    duration = duration or args.duration
+    if not script:
+        return pages.run_wrk(url, {}, duration, args.connections, args.threads)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        return pages.run_wrk(url, {}, duration, args.connections, args.threads, script=handle.name)
+    finally:
+        os.unlink(handle.name)
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def bench_status(args) -> None:
+    env = api_env(args.database, args.redis_db, eager=True)
+    fixtures = prepare(env)
+    pages.manage(env, "collectstatic", "--noinput", "-v0")
+    base = f"http://127.0.0.1:{args.port}"
+    server = start_gunicorn(env, args.port, args.workers)
+    rows = []
+    try:
+        pages.wait_until_up(f"{base}/healthz")
+        status_url = f"{base}{fixtures['base']}/status"
+        for name, token in fixtures["tokens"].items():
+            code, body = post(
+                status_url,
+                token,
+                {"recipient": "+905320000042", "recipientType": "BIREYSEL", "type": "MESAJ"},
+            )
+            if code != 200:
+                raise SystemExit(f"status query as {name} answered {code}: {body}")
+        targets = [("Baseline (bare view + template)", f"{base}/bench/baseline/", None)]
+        for name, token in fixtures["tokens"].items():
+            script = STATUS_LUA % {"token": token, "recipients": RECIPIENTS}
+            targets.append((f"API status query ({name})", status_url, script))
+        for _round in range(args.rounds):
+            for name, url, script in targets:
+                if _round == 0:
+                    run_wrk_script(url, script, args, duration=2)  # warm-up
+                before = loadavg()
+                result = run_wrk_script(url, script, args)
+                rows.append({"name": name, "round": _round + 1, "load": before, **result})
+                print(
+                    f"  [{_round + 1}] {name:<36} {result['rps']:8.1f} req/s"
+                    f"  p50 {result['p50']:6.1f} ms  p99 {result['p99']:6.1f} ms"
+                    f"  errors {result['errors']}  load {before}",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print()
+    print(
+        "| round | what | req/s | p50 ms | p99 ms | errors | req/s vs baseline "
+        "| p99 vs baseline | load avg (1/5/15 min) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        baseline = next(
+            b for b in rows if b["round"] == r["round"] and b["name"].startswith("Baseline")
+        )
+        print(
+            f"| {r['round']} | {r['name']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} "
+            f"| {r['errors']} | {r['rps'] / baseline['rps']:.2f} "
+            f"| {r['p99'] / baseline['p99']:.2f} | {r['load']} |"
+        )
+
+
+def _batch_rows(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(1000):
+        if i % 2:  # a change of an existing consent: RET with a newer date
+            k = rng.randrange(RECIPIENTS)
+            rows.append(
+                {
+                    "recipient": f"+90532{k:07d}",
+                    "recipientType": "BIREYSEL",
+                    "type": "MESAJ",
+                    "source": "HS_WEB",
+                    "status": "RET",
+                    "consentDate": "2026-01-05 10:00:00",
+                }
+            )
+        else:  # a new recipient (the partner's grant covers MESAJ and ARAMA)
+            rows.append(
+                {
+                    "recipient": f"0533 {(seed * 1000 + i) % 10_000_000:07d}",
+                    "recipientType": "BIREYSEL",
+                    "type": "MESAJ",
+                    "source": "HS_WEB",
+                    "status": "ONAY",
+                    "consentDate": "2026-01-05 10:00:00",
+                }
+            )
+    return rows
+
+
+def bench_batch(args) -> None:
+    env = api_env(args.database, args.redis_db, eager=False)
+    fixtures = prepare(env)
+    from integration.models import ApiBatch
+    from packages.models import Package, Subscription
+
+    # The measured company holds more approved addresses than its İLETİ-150 allows (10,000,000
+    # consents plus the upload benchmark's); a company of that size holds İLETİ+. The run gives
+    # it İLETİ+ so the batch's new addresses are written, not refused, and puts it back after.
+    subscription = Subscription.objects.get(
+        service_provider_id=fixtures["provider_id"], status=Subscription.Status.ACTIVE
+    )
+    held = subscription.package_id
+    unlimited = Package.objects.get(address_limit__isnull=True)
+    Subscription.objects.filter(pk=subscription.pk).update(package=unlimited)
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = start_gunicorn(env, args.port, 2)
+    worker = subprocess.Popen(
+        [
+            str(Path(pages.PYTHON).with_name("celery")),
+            "-A",
+            "iys_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    token = fixtures["tokens"]["bench-partner"]
+    try:
+        pages.wait_until_up(f"{base}/healthz")
+        time.sleep(3)  # the worker connects to the broker
+        for n in range(args.batches):
+            rows = _batch_rows(int(time.time()) % 9_000 + n)
+            before = loadavg()
+            started = time.perf_counter()
+            code, body = post(f"{base}{fixtures['base']}/request", token, rows)
+            if code != 200:
+                raise SystemExit(f"batch post answered {code}: {body}")
+            request_id = body["requestId"]
+            while True:
+                batch = ApiBatch.objects.get(request_id=request_id)
+                if batch.status == ApiBatch.Status.DONE:
+                    break
+                if time.perf_counter() - started > 120:
+                    raise SystemExit("the batch was not processed within 120 s")
+                time.sleep(0.02)
+            end_to_end = time.perf_counter() - started
+            code, results = get(f"{base}{fixtures['base']}/request/{request_id}", token)
+            ok = sum(1 for r in results if r["status"] == "success")
+            refused = Counter(r["error"]["code"] for r in results if r["status"] != "success")
+            worker_s = (batch.finished_at - batch.started_at).total_seconds()
+            queued_s = (batch.started_at - batch.created_at).total_seconds()
+            print(
+                f"  batch {n + 1}: {len(results)} rows, {ok} success; worker {worker_s:.2f} s "
+                f"(queued {queued_s:.2f} s, post → done {end_to_end:.2f} s); load {before}"
+                + (f"; refused {dict(refused)}" if refused else ""),
+                flush=True,
+            )
+    finally:
+        Subscription.objects.filter(pk=subscription.pk).update(package_id=held)
+        worker.terminate()
+        server.terminate()
+        worker.wait(timeout=30)
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("what", choices=["status", "batch"])
+    parser.add_argument("--database", default="iys_consents")
+    parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--port", type=int, default=8730)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batches", type=int, default=3)
+    args = parser.parse_args()
+    if args.what == "status":
+        bench_status(args)
+    else:
+        bench_batch(args)
+
+
+if __name__ == "__main__":
+    main()

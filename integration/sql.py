@@ -1,0 +1,52 @@
+"""Statements of the API's per-request path written once, read into full model instances.
+
+Every API call authenticates a token, checks the live grant and the package and, for the status
+query, reads one consent. Through the ORM each of those reads cost 1–3 ms of query compilation
+on the benchmark machine, ten times what PostgreSQL takes to answer (``bench/RESULTS.md``,
+issue 13). Here the column lists are built once from the models' metadata, rows become the same
+model instances the ORM would give (``Model.from_db`` with the backend's converters, so SQLite
+and PostgreSQL read alike), and nothing is cached between requests: every call reads the
+database."""
+
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model
+
+
+@cache
+def _layout(model: type[Model], alias: str, vendor: str) -> tuple[str, list, list]:
+    fields = model._meta.concrete_fields
+    select = ", ".join(f'{alias}."{field.column}"' for field in fields)
+    names = [field.attname for field in fields]
+    converters = []
+    for field in fields:
+        column = field.get_col(alias)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((column, found))
+    return select, names, converters
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """``alias."col", …`` for every concrete field of ``model``, in the model's order."""
+    return _layout(model, alias, connection.vendor)[0]
+
+
+def width(model: type[Model]) -> int:
+    return len(model._meta.concrete_fields)
+
+
+def instance(model: type[Model], alias: str, row, start: int = 0):
+    """The instance of ``model`` whose columns begin at ``row[start]`` (as ``columns``)."""
+    _select, names, converters = _layout(model, alias, connection.vendor)
+    values = list(row[start : start + len(names)])
+    for i, (column, found) in enumerate(converters):
+        for converter in found:
+            values[i] = converter(values[i], column, connection)
+    return model.from_db(connection.alias, names, values)
+
+
+def fetch_one(sql: str, params) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
