@@ -296,3 +296,25 @@ def test_export_small_at_once_and_large_in_background(
     download = provider_client.get(response["Location"], {"indir": "1"})
     content = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
     assert len(content) == 7
+
+
+def test_phone_list_stacks_and_shows_idna_domains_in_their_own_letters(
+    provider_client, provider, brand, authorized_user
+):
+    consent_add(
+        service_provider=provider,
+        brand_id=brand.pk,
+        recipient=" Ayse@Örnek.com.tr ",
+        channel="EPOSTA",
+        recipient_type="BIREYSEL",
+        status="ONAY",
+        source="HS_WEB",
+        consent_date="2024-03-01 10:00:00",
+        recorded_by=RecordedBy.portal_user(authorized_user),
+    )
+    page = provider_client.get(reverse("consents:index")).content.decode()
+    assert Consent.objects.get().recipient == "ayse@xn--rnek-4qa.com.tr"
+    assert ">ayse@örnek.com.tr</a>" in page and 'table class="stack"' in page
+    assert 'data-label="Alıcı"' in page
+    detail = provider_client.get(reverse("consents:detail", args=[Consent.objects.get().pk]))
+    assert "<h1>ayse@örnek.com.tr</h1>" in detail.content.decode()
