@@ -14,7 +14,10 @@ from tests.multi.harness import free_port
 
 
 @pytest.fixture
-def broker(settings):
+def broker(settings, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration (CI sets
+    # it): without this the test would talk to the real broker whatever it configures.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
 

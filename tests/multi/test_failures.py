@@ -33,7 +33,11 @@ pytestmark = pytest.mark.multi
 
 
 @pytest.fixture
-def outage_env(shared_postgres_test_db):
+def outage_env(shared_postgres_test_db, monkeypatch):
+    # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the environment before any
+    # configuration (CI sets both): this process's own Celery clients must use the private Redis.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
     redis = h.RedisServer().start()
     media = tempfile.mkdtemp(prefix="iys-media-")
     mail_dir = tempfile.mkdtemp(prefix="iys-mail-")
@@ -193,7 +197,7 @@ def test_worker_killed_mid_task_runs_it_again_and_the_effect_happens_once(
         first = sender.send_task("packages.render_contract_pdf", args=[acceptance.pk])
         h.wait_until(
             lambda: _waiting_on_lock(shared_postgres_test_db, "contractacceptance"),
-            30,
+            90,  # the worker boots first (Django, Celery); slow on a loaded 2-core machine
             "the task to run and wait for the row",
         )
         children = h.pool_children(worker.pid)
