@@ -3,20 +3,16 @@ phone's width (no horizontal scrolling of the document) and axe-core finds no se
 critical accessibility violation (moderate ones are printed). The demo data of ``seed_demo`` is
 the scenery: two companies, their people, the desks, a waiting bank transfer."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.authorization import upload_token
 from accounts.models import AuthorizationRequest, ServiceProvider, User
 from brands.models import Brand
-from packages.models import ContractVersion, Order, Package
-from packages.services import order_accept_contract, order_start
+from packages.models import Order
+from tests.demo_world import demo_world
 from tests.e2e.audit import DESKTOP, PHONE, audit_page
 from tests.e2e.conftest import edevlet_login, login_browser_as, staff_login
-from tests.factories import MembershipFactory
 from tests.factories.accounts import support_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,32 +23,7 @@ ANADOLU, BOGAZICI = "1234567890", "9876543217"
 @pytest.fixture
 def demo():
     support_group()  # the data migration's permissions, flushed by transactional tests
-    call_command("seed_demo", stdout=StringIO())
-    ayse = User.objects.get(tckn="10000000146")
-    anadolu = ServiceProvider.objects.get(tax_number=ANADOLU)
-    # Another company of Ayşe's, with an order at «Sözleşme Onay» (one open order per company).
-    ege = MembershipFactory(user=ayse, service_provider__title="Ege Gıda A.Ş.").service_provider
-    draft = order_start(
-        service_provider=ege,
-        package_id=Package.objects.get(code="ileti-150").pk,
-        phone_count=100_000,
-        email_count=120_000,
-        actor=ayse,
-    )
-    payable = order_start(
-        service_provider=anadolu,
-        package_id=Package.objects.get(code="ileti-250").pk,
-        phone_count=150_000,
-        email_count=200_000,
-        actor=ayse,
-    )
-    order_accept_contract(
-        order_id=payable.pk,
-        contract_version_id=ContractVersion.objects.get().pk,
-        actor=ayse,
-        ip_address="127.0.0.1",
-    )
-    return {"ayse": ayse, "anadolu": anadolu, "ege": ege, "draft": draft, "payable": payable}
+    return demo_world()
 
 
 def _audit(page, label_paths, *, before_each=None) -> list[str]:

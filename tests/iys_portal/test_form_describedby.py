@@ -4,18 +4,14 @@ One field template (templates/forms/field.html, iys_portal.forms.PortalFormRende
 them all."""
 
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from accounts.authorization import upload_token
-from accounts.models import AuthorizationRequest, ServiceProvider, User
+from accounts.models import AuthorizationRequest
 from brands.models import Brand
-from packages.models import ContractVersion, Package
-from packages.services import order_accept_contract, order_start
 from tests.conftest import login_as
-from tests.factories import MembershipFactory
+from tests.demo_world import demo_world
 
 
 class _Ids(HTMLParser):
@@ -57,32 +53,7 @@ def _check(html: str) -> tuple[list[str], _Ids]:
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=StringIO())
-    ayse = User.objects.get(tckn="10000000146")
-    anadolu = ServiceProvider.objects.get(tax_number="1234567890")
-    # A company of Ayşe's with an order at «Sözleşme Onay» (one open order per company).
-    ege = MembershipFactory(user=ayse, service_provider__title="Ege Gıda A.Ş.").service_provider
-    order = order_start(
-        service_provider=ege,
-        package_id=Package.objects.get(code="ileti-250").pk,
-        phone_count=150_000,
-        email_count=200_000,
-        actor=ayse,
-    )
-    payable = order_start(
-        service_provider=anadolu,
-        package_id=Package.objects.get(code="ileti-150").pk,
-        phone_count=100_000,
-        email_count=120_000,
-        actor=ayse,
-    )
-    order_accept_contract(
-        order_id=payable.pk,
-        contract_version_id=ContractVersion.objects.get().pk,
-        actor=ayse,
-        ip_address="127.0.0.1",
-    )
-    return {"ayse": ayse, "anadolu": anadolu, "ege": ege, "draft": order, "payable": payable}
+    return demo_world()
 
 
 def _forms_with_errors(client, demo):
