@@ -227,6 +227,14 @@ class Order(models.Model):
     def is_in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
 
+    @property
+    def contract_acceptance(self) -> "ContractAcceptance | None":
+        """The accepted contract, or None (without raising when there is none)."""
+        try:
+            return self.acceptance
+        except ContractAcceptance.DoesNotExist:
+            return None
+
 
 class OrderTransition(models.Model):
     """One move of an order through its state pipeline: who, when, from, to, why."""

@@ -224,10 +224,14 @@ def package_overview_for(*, service_provider: ServiceProvider) -> PackageOvervie
         o
         for o in orders
         if o.status not in Order.IN_PROGRESS
-        and not (o.status == Order.Status.CANCELLED and not _has_acceptance(o))
+        and not (o.status == Order.Status.CANCELLED and o.contract_acceptance is None)
     ]
     declared = next(
-        (o.address_count for o in orders if o.status != Order.Status.DRAFT and _has_acceptance(o)),
+        (
+            o.address_count
+            for o in orders
+            if o.status != Order.Status.DRAFT and o.contract_acceptance is not None
+        ),
         None,
     )
     return PackageOverview(
@@ -239,13 +243,6 @@ def package_overview_for(*, service_provider: ServiceProvider) -> PackageOvervie
         measured=measured_addresses(service_provider=service_provider),
         notices=open_address_notices(service_provider=service_provider),
     )
-
-
-def _has_acceptance(order: Order) -> bool:
-    try:
-        return order.acceptance is not None
-    except ContractAcceptance.DoesNotExist:
-        return False
 
 
 # İLETİ+ quotes --------------------------------------------------------------------------------

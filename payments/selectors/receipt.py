@@ -137,7 +137,7 @@ def documents_for_provider(*, service_provider: ServiceProvider) -> list[Documen
     """Every contract accepted and every receipt of the company, newest first."""
     documents = []
     for order in _documents_queryset(service_provider):
-        acceptance = getattr(order, "acceptance", None) if _has_acceptance(order) else None
+        acceptance = order.contract_acceptance
         if acceptance is not None:
             documents.append(
                 Document("contract", acceptance.accepted_at, order, acceptance=acceptance)
@@ -147,13 +147,6 @@ def documents_for_provider(*, service_provider: ServiceProvider) -> list[Documen
             documents.append(Document("receipt", receipt.paid_at, order, receipt=receipt))
     documents.sort(key=lambda d: (d.at, d.kind == "receipt"), reverse=True)
     return documents
-
-
-def _has_acceptance(order: Order) -> bool:
-    try:
-        return order.acceptance is not None
-    except ContractAcceptance.DoesNotExist:
-        return False
 
 
 def receipt_pdf_context(receipt: Receipt) -> dict:
