@@ -163,20 +163,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8199)
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "latest.md"))
+    parser.add_argument(
+        "--db-prefix", default="iys_bench", help="database names: <prefix>_small, <prefix>_<N>"
+    )
     args = parser.parse_args()
 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
-    small_env = production_env("iys_bench_small")
-    large_env = production_env(f"iys_bench_{args.providers}")
+    small_db, large_db = f"{args.db_prefix}_small", f"{args.db_prefix}_{args.providers}"
+    small_env = production_env(small_db)
+    large_env = production_env(large_db)
     print(
         f"Data: small ({args.small} providers) and large ({args.providers} providers)…", flush=True
     )
-    ensure_database("iys_bench_small", args.small, small_env, rebuild=args.rebuild)
-    fixtures = ensure_database(
-        f"iys_bench_{args.providers}", args.providers, large_env, rebuild=args.rebuild
-    )
+    ensure_database(small_db, args.small, small_env, rebuild=args.rebuild)
+    fixtures = ensure_database(large_db, args.providers, large_env, rebuild=args.rebuild)
 
     manage(large_env, "collectstatic", "--noinput", "-v0")
     queries_small = json.loads(
