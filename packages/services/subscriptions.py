@@ -155,6 +155,7 @@ def _reminder_email(reminder: SubscriptionReminder) -> list[str]:
         to=recipients,
         template="packages/subscription_reminder",
         context={"subscription": sub, "provider": sub.service_provider, "reminder": reminder},
+        message_id=reminder.message_id,
     )
     return recipients
 

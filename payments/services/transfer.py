@@ -395,6 +395,7 @@ def _notice_email(notice: TransferNotice) -> list[str]:
             "link": settings.PORTAL_BASE_URL + target,
         },
         reply_to=[settings.ACCOUNTING_EMAIL],
+        message_id=notice.message_id,
     )
     return recipients
 

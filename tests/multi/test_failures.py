@@ -25,6 +25,7 @@ from tests.factories import (
     ContractAcceptanceFactory,
     ContractVersionFactory,
     MembershipFactory,
+    OrderFactory,
     catalog,
 )
 from tests.multi import harness as h
@@ -217,6 +218,75 @@ def test_worker_killed_mid_task_runs_it_again_and_the_effect_happens_once(
     pdfs = list(Path(outage_env["media"]).rglob("*.pdf"))
     assert [p.relative_to(outage_env["media"]).as_posix() for p in pdfs] == [name]
     assert worker.poll() is None  # the worker itself lives on
+
+    # An e-mail notice killed after SMTP (here the mail file) took the e-mail, before its
+    # outcome committed: sent again with the same Message-ID, recorded as a second attempt.
+    _notice_killed_after_the_hand_over(outage_env, worker, sender, shared_postgres_test_db)
+
+
+_HOLD_OUTCOME = 424242  # advisory lock key the test holds while the outcome is being written
+
+
+def _notice_killed_after_the_hand_over(outage_env, worker, sender, database_url):
+    from payments.services.transfer import bank_transfer_choose
+
+    BankAccountFactory()
+    order = OrderFactory(status=Order.Status.CONTRACT_ACCEPTED)
+    bank_transfer_choose(order_id=order.pk, actor=order.created_by)  # its e-mail runs eagerly
+    notice = TransferNotice.objects.get(order=order)
+    TransferNotice.objects.filter(pk=notice.pk).update(sent_at=None, sending_at=None, attempts=0)
+
+    url = database_url.replace(":@", "@")
+    holder = psycopg.connect(url, autocommit=True)
+    try:
+        # Writing sent_at waits for the test's lock: the worker is caught inside the window.
+        holder.execute(
+            "CREATE FUNCTION iys_test_hold_outcome() RETURNS trigger AS $$ BEGIN "
+            f"PERFORM pg_advisory_xact_lock_shared({_HOLD_OUTCOME}); RETURN NEW; END $$ "
+            "LANGUAGE plpgsql"
+        )
+        holder.execute(
+            "CREATE TRIGGER iys_test_hold_outcome BEFORE UPDATE OF sent_at "
+            "ON payments_transfernotice FOR EACH ROW "
+            "WHEN (NEW.sent_at IS NOT NULL AND OLD.sent_at IS NULL) "
+            "EXECUTE FUNCTION iys_test_hold_outcome()"
+        )
+        holder.execute("SELECT pg_advisory_lock(%s)", (_HOLD_OUTCOME,))
+        task = sender.send_task("payments.send_transfer_notice", args=[notice.pk])
+
+        def copies():
+            return [m for m in h.mails(outage_env["mail"]) if m["Message-ID"] == notice.message_id]
+
+        def outcome_waiting() -> bool:
+            return (
+                holder.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    "AND objid = %s AND objsubid = 1",
+                    (_HOLD_OUTCOME,),
+                ).fetchone()[0]
+                > 0
+            )
+
+        h.wait_until(lambda: copies() and outcome_waiting(), 90, "the e-mail, then the outcome")
+        children = h.pool_children(worker.pid)
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+        time.sleep(1)
+        holder.execute("SELECT pg_advisory_unlock(%s)", (_HOLD_OUTCOME,))
+
+        assert task.get(timeout=90) is True  # given back and run again by a new process
+        assert len(copies()) == 2  # the same e-mail twice, with one Message-ID
+        notice.refresh_from_db()
+        assert notice.sent_at is not None and notice.attempts == 2
+        assert (
+            sender.send_task("payments.send_transfer_notice", args=[notice.pk]).get(timeout=60)
+            is False
+        )
+        assert len(copies()) == 2
+    finally:
+        holder.execute("DROP TRIGGER IF EXISTS iys_test_hold_outcome ON payments_transfernotice")
+        holder.execute("DROP FUNCTION IF EXISTS iys_test_hold_outcome()")
+        holder.close()
 
 
 def test_postgresql_restart_under_load_gives_503_then_recovers_by_itself():
