@@ -1,7 +1,17 @@
 """System checks that keep development conveniences out of production."""
 
+import os
+
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
+
+ISSUER_SETTINGS = (
+    "ISSUER_NAME",
+    "ISSUER_ADDRESS",
+    "ISSUER_TAX_OFFICE",
+    "ISSUER_TAX_NUMBER",
+    "ISSUER_MERSIS",
+)
 
 
 @register(Tags.security, deploy=True)
@@ -83,6 +93,56 @@ def card_data_never_in_clear_text(app_configs, **kwargs):
                 "data over plain HTTP.",
                 hint="Set IYZICO_BASE_URL=api.iyzipay.com (the SDK connects over HTTPS).",
                 id="iys.E006",
+            )
+        ]
+    return []
+
+
+@register(Tags.files, deploy=True)
+def files_shared_between_machines(app_configs, **kwargs):
+    """Production on the local disk works on one machine only (docs/deploy.md)."""
+    backend = settings.STORAGES["default"]["BACKEND"]
+    if settings.PRODUCTION and backend == "django.core.files.storage.FileSystemStorage":
+        return [
+            Warning(
+                f"Uploaded and generated files (signed forms, contracts, receipts) are stored on "
+                f"this machine's disk ({settings.MEDIA_ROOT}): another web instance or a worker "
+                "on another machine cannot read them.",
+                hint="Set AWS_STORAGE_BUCKET_NAME (with AWS_S3_ENDPOINT_URL for a store other "
+                "than Amazon S3) to keep them in a private bucket; keep the local disk only when "
+                "the web server and the workers run on this one machine.",
+                id="iys.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def receipt_issuer_configured(app_configs, **kwargs):
+    """Every receipt and contract names the issuer: production must say who it is."""
+    if not settings.PRODUCTION:
+        return []
+    empty = [name for name in ISSUER_SETTINGS if not str(getattr(settings, name)).strip()]
+    if empty:
+        return [
+            Error(
+                "The receipt issuer is incomplete: " + ", ".join(empty) + " empty; receipts and "
+                "contracts would be issued without it.",
+                hint="Set the issuer's legal name, address, tax office, tax number and MERSIS "
+                "number in the environment.",
+                id="iys.E007",
+            )
+        ]
+    defaults = [name for name in ISSUER_SETTINGS if name not in os.environ]
+    if defaults:
+        return [
+            Warning(
+                "The receipt issuer uses the built-in development values for "
+                + ", ".join(defaults)
+                + ": every receipt and contract would print them as the issuer.",
+                hint="Set each ISSUER_* setting in the environment to the issuing company's "
+                "registered details, even where the value is the same.",
+                id="iys.W002",
             )
         ]
     return []

@@ -24,6 +24,14 @@ PRODUCTION_ENV = {
     # Shared rate-limit cache and https links in e-mails (accounts.checks).
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "PORTAL_BASE_URL": "https://portal.example.com",
+    # Files in a private bucket shared by every machine (iys.W001).
+    "AWS_STORAGE_BUCKET_NAME": "iys-portal-files",
+    # The receipt issuer, said explicitly (iys.W002, iys.E007).
+    "ISSUER_NAME": "İleti Yönetim Sistemi A.Ş.",
+    "ISSUER_ADDRESS": "Barbaros Mah. Begonya Sok. No: 3, 34746 Ataşehir / İstanbul",
+    "ISSUER_TAX_OFFICE": "Kozyatağı",
+    "ISSUER_TAX_NUMBER": "4700619860",
+    "ISSUER_MERSIS": "0470061986000015",
 }
 
 
@@ -31,7 +39,9 @@ def _check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "EDEVLET", "IYZICO", "CACHE_URL", "PORTAL_BASE_URL"))
+        if not k.startswith(
+            ("DJANGO_", "EDEVLET", "IYZICO", "CACHE_URL", "PORTAL_BASE_URL", "AWS_", "ISSUER_")
+        )
     }
     env.pop("DATABASE_URL", None)
     env.update(env_overrides)
@@ -110,3 +120,37 @@ def test_development_may_use_the_plain_http_double():
     }
     result = _check({**env, "IYZICO_BASE_URL": "http://127.0.0.1:9000"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_on_the_local_disk_warns_that_files_stay_on_one_machine():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AWS_STORAGE_BUCKET_NAME"}
+    result = _check(env, "--deploy")
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning: one machine is fine
+    assert "iys.W001" in result.stdout + result.stderr
+    assert "another web instance or a worker" in result.stdout + result.stderr
+    assert _check(env, "--deploy", "--fail-level", "WARNING").returncode != 0
+
+
+def test_development_on_the_local_disk_is_not_warned():
+    env = {
+        k: v
+        for k, v in PRODUCTION_ENV.items()
+        if k not in ("DJANGO_ENV", "SECRET_KEY", "AWS_STORAGE_BUCKET_NAME")
+    }
+    result = _check(env)
+    assert "iys.W001" not in result.stdout + result.stderr
+
+
+def test_production_with_the_built_in_issuer_warns():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in ("ISSUER_NAME", "ISSUER_MERSIS")}
+    result = _check(env, "--deploy")
+    assert "iys.W002" in result.stdout + result.stderr
+    assert "ISSUER_NAME, ISSUER_MERSIS" in result.stdout + result.stderr
+    assert _check(env, "--deploy", "--fail-level", "WARNING").returncode != 0
+
+
+def test_production_with_an_empty_issuer_field_refuses():
+    result = _check({**PRODUCTION_ENV, "ISSUER_TAX_NUMBER": " "}, "--deploy")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "iys.E007" in output and "ISSUER_TAX_NUMBER" in output
