@@ -20,8 +20,11 @@ Only loopback traffic; every wrk run is bounded by --duration.
 """
 
 import argparse
+import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api import loadavg, start_gunicorn  # noqa: E402  (bench/ is not a package)
 from run import (  # noqa: E402
+    PG,
     ROOT,
     _headers,
     check_page,
@@ -108,7 +112,65 @@ class LoadBalancer:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def measure_setup(label, instances, workers, env, args, fixtures, targets) -> list[dict]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (gunicorn's master and workers, nginx's master and worker)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                todo += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / _TICK
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving this (benchmark-only) database."""
+    query = f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"  # noqa: S608 (ours)
+    out = subprocess.run(
+        ["psql", f"{PG}/postgres", "-tAc", query], capture_output=True, text=True, check=True
+    ).stdout
+    return [int(x) for x in out.split()]
+
+
+def measured_run(url, headers, args, servers, balancer, database) -> dict:
+    """wrk on ``url``, with the CPU time each party spent per request: the gunicorn processes,
+    the PostgreSQL backends of the benchmark database, nginx and wrk itself."""
+    app = [p for s in servers for p in process_tree(s.pid)]
+    lb = process_tree(balancer.proc.pid)
+    db = postgres_backends(database)  # persistent connections, opened by the warm-up
+    before = (cpu_seconds(app), cpu_seconds(db), cpu_seconds(lb), _children_cpu())
+    result = run_wrk(url, headers, args.duration, args.connections, args.threads)
+    after = (cpu_seconds(app), cpu_seconds(db), cpu_seconds(lb), _children_cpu())
+    count = max(result["requests"], 1)
+    per_request = [(b - a) * 1000 / count for a, b in zip(before, after, strict=True)]
+    return {**result, "cpu": dict(zip(("app", "db", "lb", "wrk"), per_request, strict=True))}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once it has been waited for
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_setup(label, instances, workers, env, args, fixtures, targets, database) -> list:
     ports = [args.port + 1 + i for i in range(instances)]
     servers = [start_gunicorn(env, port, workers) for port in ports]
     balancer = None
@@ -128,12 +190,14 @@ def measure_setup(label, instances, workers, env, args, fixtures, targets) -> li
             if status != 200:
                 raise SystemExit(f"{label}: {target['name']}: {url} answered {status}, not 200")
             run_wrk(url, headers, 2, args.connections, args.threads)  # warm-up
-            measured = run_wrk(url, headers, args.duration, args.connections, args.threads)
+            measured = measured_run(url, headers, args, servers, balancer, database)
             results.append({"setup": label, **target, **measured})
+            cpu = measured["cpu"]
             print(
                 f"  {label:<8} {target['name']:<34} {measured['rps']:8.1f} req/s"
                 f"  p50 {measured['p50']:7.1f} ms  p99 {measured['p99']:7.1f} ms"
-                f"  errors {measured['errors']}",
+                f"  errors {measured['errors']}  CPU ms/req app {cpu['app']:.1f}"
+                f" db {cpu['db']:.1f} lb {cpu['lb']:.2f} wrk {cpu['wrk']:.2f}",
                 flush=True,
             )
         for r in results:
@@ -154,10 +218,13 @@ def main() -> None:
     )
     parser.add_argument("--providers", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=8, help="seconds per page")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--workers", type=int, default=4, help="W: sync workers of the 1-instance set-up (even)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="repeat the set-ups, every other round reversed"
     )
     parser.add_argument("--port", type=int, default=8500, help="load balancer; instances +1, +2")
     parser.add_argument("--db-prefix", default="iys_multi")
@@ -185,33 +252,57 @@ def main() -> None:
         (f"2 × {w}", 2, w),
         (f"1 × {2 * w}", 1, 2 * w),
     ]
-    results = []
+    runs = []
     started = loadavg()
-    for label, instances, workers in setups:
-        results += measure_setup(label, instances, workers, env, args, fixtures, targets)
-        time.sleep(2)
-
-    base_rps = {r["name"]: r["rps"] for r in results if r["setup"] == setups[0][0]}
-    lines = [
-        f"Machine: {os.cpu_count()} cores, shared; load average at start {started} (1/5/15 min). "
-        f"nginx (1 worker process) in front of every set-up; gunicorn sync workers; wrk "
-        f"{args.threads} threads, {args.connections} connections, {args.duration} s per page; "
-        f"PostgreSQL sessions, Redis cache; {args.providers} service providers.",
-        "",
-        f"| set-up (instances × workers) | page | req/s | vs 1 × {w} | p50 ms | p99 ms | errors "
-        "| load average before → after |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['setup']} | {r['name']} | {r['rps']:.1f} | {r['rps'] / base_rps[r['name']]:.2f} "
-            f"| {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['load']} |"
-        )
-    report = "\n".join(lines) + "\n"
+    for round_ in range(args.rounds):
+        for label, instances, workers in setups if round_ % 2 == 0 else setups[::-1]:
+            runs += measure_setup(label, instances, workers, env, args, fixtures, targets, database)
+            time.sleep(2)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).with_suffix(".json").write_text(json.dumps(runs, ensure_ascii=False))
+    report = render(runs, setups, targets, args, started)
     Path(args.output).write_text(report, encoding="utf-8")
     print()
     print(report)
+
+
+def render(runs, setups, targets, args, started) -> str:
+    def cell(label, name):
+        return [r for r in runs if r["setup"] == label and r["name"] == name]
+
+    first = setups[0][0]
+    lines = [
+        f"Machine: {os.cpu_count()} cores, shared; load average (1/5/15 min) at start {started}, "
+        f"at the end {loadavg()}. nginx (1 worker process) in front of every set-up; gunicorn "
+        f"sync workers; wrk {args.threads} threads, {args.connections} connections, "
+        f"{args.duration} s per page; {args.rounds} rounds (every other one in reverse order); "
+        f"sessions in PostgreSQL, cache in Redis; {args.providers} service providers. "
+        "CPU ms per request: median over the rounds, per party (gunicorn processes, the "
+        "PostgreSQL backends of the benchmark database, nginx, wrk).",
+        "",
+        f"| set-up (instances × workers) | page | req/s per round | median vs {first} "
+        "| p50 ms | p99 ms | errors | CPU ms/req app | PostgreSQL | nginx | wrk |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, _, _ in setups:
+        for target in targets:
+            rs = cell(label, target["name"])
+            base = statistics.median(r["rps"] for r in cell(first, target["name"]))
+            rps = statistics.median(r["rps"] for r in rs)
+            cpu = {k: statistics.median(r["cpu"][k] for r in rs) for k in rs[0]["cpu"]}
+            lines.append(
+                f"| {label} | {target['name']} | "
+                + " / ".join(f"{r['rps']:.1f}" for r in rs)
+                + f" | {rps / base:.2f} | {statistics.median(r['p50'] for r in rs):.1f} "
+                f"| {statistics.median(r['p99'] for r in rs):.1f} "
+                f"| {sum(r['errors'] for r in rs)} | {cpu['app']:.1f} | {cpu['db']:.1f} "
+                f"| {cpu['lb']:.2f} | {cpu['wrk']:.2f} |"
+            )
+    lines += ["", "Load average per set-up and round (before → after its pages):", ""]
+    for r in runs:
+        if r["name"] == targets[0]["name"]:
+            lines.append(f"- {r['setup']}: {r['load']}")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
