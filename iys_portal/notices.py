@@ -20,8 +20,10 @@ import logging
 import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import timedelta
 from email.utils import parseaddr
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -30,6 +32,9 @@ from django.utils.translation import gettext_lazy as _
 from .tasks import queue_task
 
 logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+STALE_AFTER = timedelta(minutes=30)  # longer than a task's own retries (5 × 3 min)
 
 
 class Notice(models.Model):
@@ -136,3 +141,26 @@ def notice_send(
                 sent_at=timezone.now(), recipients=", ".join(recipients)[:500]
             )
         return True
+
+
+def notices_requeue_stale(*, now=None) -> int:
+    """Queue again every notice claimed more than ``STALE_AFTER`` ago without an outcome (its
+    attempt failed and nothing retries it), up to ``MAX_ATTEMPTS``; the number queued."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    queued = 0
+    for model in apps.get_models():
+        if not issubclass(model, Notice):
+            continue
+        stale = model.objects.filter(sent_at__isnull=True, sending_at__lt=cutoff)
+        for pk, attempts in stale.order_by("pk").values_list("pk", "attempts"):
+            if attempts >= MAX_ATTEMPTS:
+                logger.error(
+                    "%s #%s not sent after %s attempts: left for an operator",
+                    model.__name__,
+                    pk,
+                    attempts,
+                )
+                continue
+            queue_task(model.SEND_TASK, pk, robust=True)
+            queued += 1
+    return queued

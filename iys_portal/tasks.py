@@ -39,3 +39,11 @@ def release_held_tasks() -> int:
     from .task_outbox import held_tasks_release
 
     return held_tasks_release()
+
+
+@shared_task(name="iys_portal.requeue_stale_notices")
+def requeue_stale_notices() -> int:
+    """Beat, every 10 minutes: e-mail notices whose attempt failed and nothing retries."""
+    from .notices import notices_requeue_stale
+
+    return notices_requeue_stale()

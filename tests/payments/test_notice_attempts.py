@@ -2,11 +2,13 @@
 an attempt that died in between is sent again with the same Message-ID, as a further attempt."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from iys_portal.notices import notice_send
+from iys_portal.notices import MAX_ATTEMPTS, notice_send, notices_requeue_stale
 from packages.models import Order
 from payments.models import TransferNotice
 from payments.services import transfer
@@ -20,12 +22,22 @@ class Killed(BaseException):
     """The worker process dying right after SMTP took the e-mail."""
 
 
-@pytest.fixture
-def notice(bank_account, django_capture_on_commit_callbacks):
+def _transfer_notice(capture) -> TransferNotice:
+    """A transfer order's instructions notice, recorded; its task is not run here."""
     order = OrderFactory(status=Order.Status.CONTRACT_ACCEPTED)
-    with django_capture_on_commit_callbacks(execute=False):  # the task is not run here
+    with capture(execute=False):
         bank_transfer_choose(order_id=order.pk, actor=order.created_by)
     return TransferNotice.objects.get(order=order)
+
+
+@pytest.fixture
+def notice(bank_account, django_capture_on_commit_callbacks):
+    return _transfer_notice(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def other_notice(bank_account, django_capture_on_commit_callbacks):
+    return _transfer_notice(django_capture_on_commit_callbacks)
 
 
 def _message_ids():
@@ -94,3 +106,51 @@ def test_smtp_failure_leaves_the_notice_unsent_and_maybe_sent(notice, settings):
     assert notice.sent_at is None and notice.attempts == 1  # retried later, same Message-ID
     assert transfer_notice_send(notice_id=notice.pk) is True
     assert _message_ids() == [notice.message_id]
+
+
+def _claimed_without_outcome(notice, *, ago, attempts=1):
+    TransferNotice.objects.filter(pk=notice.pk).update(
+        sending_at=timezone.now() - ago, attempts=attempts
+    )
+
+
+def test_a_stale_claim_is_queued_again_and_sent_once(
+    notice, other_notice, django_capture_on_commit_callbacks
+):
+    _claimed_without_outcome(notice, ago=timedelta(hours=1))
+    _claimed_without_outcome(other_notice, ago=timedelta(minutes=5))  # may still be retrying
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices_requeue_stale() == 1
+    assert _message_ids() == [notice.message_id]
+    notice.refresh_from_db()
+    assert notice.sent_at is not None and notice.attempts == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices_requeue_stale() == 0  # sent: never again
+    assert len(mail.outbox) == 1
+
+
+def test_unclaimed_notices_are_not_the_sweepers(notice, django_capture_on_commit_callbacks):
+    TransferNotice.objects.filter(pk=notice.pk).update(created_at=timezone.now() - timedelta(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices_requeue_stale() == 0  # never claimed: its task is queued or held
+    assert mail.outbox == []
+
+
+def test_a_notice_failing_every_attempt_is_left_for_an_operator(
+    notice, caplog, django_capture_on_commit_callbacks
+):
+    _claimed_without_outcome(notice, ago=timedelta(hours=1), attempts=MAX_ATTEMPTS)
+    with (
+        caplog.at_level(logging.ERROR, logger="iys_portal.notices"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert notices_requeue_stale() == 0
+    assert f"not sent after {MAX_ATTEMPTS} attempts" in caplog.text
+    assert mail.outbox == []
+
+
+def test_beat_runs_the_sweeper():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="iys_portal.requeue_stale_notices")
+    assert task.enabled and task.interval.every == 10
