@@ -219,8 +219,10 @@ def consents_apply(
     changed: dict[int, writes.Row] = {}
     events: list[tuple] = []
     results: list[ItemResult] = []
+    brand_id = brand.pk
+    created_action, changed_action = ConsentEvent.Action.CREATED, ConsentEvent.Action.CHANGED
     for item in items:
-        key = (brand.pk, item.recipient, item.channel)
+        key = (brand_id, item.recipient, item.channel)
         row = current.get(key)
         decision = _decide(row, item, now)
         if isinstance(decision, ConsentRefused):
@@ -238,18 +240,29 @@ def consents_apply(
             limit.record(previous, item)
         if row is None:
             row = writes.Row(
-                None, brand.pk, item.recipient, item.channel, *([None] * 6), is_new=True
+                None,
+                brand_id,
+                item.recipient,
+                item.channel,
+                item.recipient_type,
+                item.status,
+                item.source,
+                item.consent_date,
+                now,
+                uuid.uuid4(),
+                is_new=True,
             )
             current[key] = created[key] = row
-        elif not row.is_new:
-            changed[row.id] = row
-        row.recipient_type = item.recipient_type
-        row.status = item.status
-        row.source = item.source
-        row.consent_date = item.consent_date
-        row.recorded_at = now
-        row.transaction_id = uuid.uuid4()
-        action = ConsentEvent.Action.CHANGED if previous else ConsentEvent.Action.CREATED
+        else:
+            if not row.is_new:
+                changed[row.id] = row
+            row.recipient_type = item.recipient_type
+            row.status = item.status
+            row.source = item.source
+            row.consent_date = item.consent_date
+            row.recorded_at = now
+            row.transaction_id = uuid.uuid4()
+        action = changed_action if previous else created_action
         snapshot = (
             row.recipient_type,
             row.status,

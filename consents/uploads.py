@@ -235,21 +235,30 @@ def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
     rows = _rows(handle, file_format)
     next(rows, None)  # the header
     numbered = enumerate(rows, start=2)
+    # Column positions of recipient, type, recipientType, status, source, consentDate; an
+    # unmapped optional field reads as None, a missing cell as "".
+    positions = tuple(columns.get(f) for f in FIELDS)
+    width = max(i for i in positions if i is not None) + 1
     while chunk := list(islice(numbered, BATCH_SIZE)):
         items, sources, invalid = [], [], []
+        now = timezone.now()
         for line, row in chunk:
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
-            values = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
+            cells = row if len(row) >= width else row + [""] * (width - len(row))
+            recipient, channel, recipient_type, status, source, consent_date = (
+                None if i is None else cells[i] for i in positions
+            )
             try:
                 items.append(
                     consent_clean(
-                        recipient=values["recipient"],
-                        channel=values["type"],
-                        recipient_type=values["recipientType"],
-                        status=values["status"],
-                        source=values.get("source"),
-                        consent_date=values.get("consentDate"),
+                        recipient=recipient,
+                        channel=channel,
+                        recipient_type=recipient_type,
+                        status=status,
+                        source=source,
+                        consent_date=consent_date,
+                        now=now,
                     )
                 )
                 sources.append((line, row))
