@@ -85,16 +85,21 @@ def bench_upload(rows: int, batch_size: int | None) -> None:
         uploads.BATCH_SIZE = batch_size
     brand = provider.brands.order_by("pk").first()
     seed = int(time.time())
+    # New recipients on every run: e-mails numbered from the run's seed, phones on one of the
+    # 70 mobile prefixes (50x … 59x) chosen by it (bench_data's own use 0530 and 0533).
+    prefix = f"5{'0134569'[seed // 10 % 7]}{seed % 10}"
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
         f.write("recipient;type;recipientType;status;source;consentDate\n")
         for i in range(rows):
             k = (seed % 1000) * 1_000_000 + i
             date = "2024-05-01 10:00:00"
             if i % 2:
-                f.write(f"0533{k % 10_000_000:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;{date}\n")
+                f.write(f"0{prefix}{i // 2 % 10_000_000:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;{date}\n")
             else:
                 f.write(f"yeni{k}@örnek.com.tr;EPOSTA;BIREYSEL;ONAY;HS_EPOSTA;{date}\n")
         path = f.name
+    backend_cpu = _backend_cpu()
+    cpu = time.process_time()
     started = time.perf_counter()
     with open(path, "rb") as handle:
         uploaded = File(handle, name="bench.csv")
@@ -107,15 +112,38 @@ def bench_upload(rows: int, batch_size: int | None) -> None:
         upload_set_mapping(service_provider=provider, upload_id=batch.pk, mapping=batch.mapping)
     batch = upload_process(upload_id=batch.pk)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    backend_cpu = _backend_cpu() - backend_cpu
     os.unlink(path)
     assert batch.status == UploadBatch.Status.DONE, batch.error
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"upload of {rows:,} rows (batch {uploads.BATCH_SIZE}): {elapsed:.1f} s, "
         f"{rows / elapsed:,.0f} rows/s; created {batch.created_count:,}, "
-        f"unchanged {batch.unchanged_count:,}, rejected {batch.rejected_count:,}; "
-        f"peak RSS {peak:.0f} MB"
+        f"changed {batch.changed_count:,}, unchanged {batch.unchanged_count:,}, "
+        f"rejected {batch.rejected_count:,}; peak RSS {peak:.0f} MB"
     )
+    print(
+        f"CPU per row: this process {cpu / rows * 1e6:.1f} µs (parse, validate, decide, "
+        f"format; two threads), its PostgreSQL backend {backend_cpu / rows * 1e6:.1f} µs; "
+        f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this process's PostgreSQL backend (from /proc: the server is local)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ provider are serialised (two parallel uploads interleave batch by batch, never r
 the counter always equals a recount; writes of different providers never wait on each other.
 """
 
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -139,6 +140,13 @@ def _decide(row: Consent | None, item: ConsentInput, now: datetime) -> str | Con
     return Outcome.CHANGED
 
 
+def _uuid4s(count: int):
+    """``count`` random (version 4) UUIDs from one read of the system's random source: a read
+    per UUID released and re-took the GIL each time, behind the upload's validating thread."""
+    data = os.urandom(16 * count)
+    return (uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, 16 * count, 16))
+
+
 def _lock_counters(service_provider_id: int) -> dict[str, AddressCounter]:
     AddressCounter.objects.bulk_create(
         [AddressCounter(service_provider_id=service_provider_id, kind=k) for k in AddressKind],
@@ -219,9 +227,41 @@ def consents_apply(
     changed: dict[int, writes.Row] = {}
     events: list[tuple] = []
     results: list[ItemResult] = []
+    brand_id = brand.pk
+    created_action, changed_action = ConsentEvent.Action.CREATED, ConsentEvent.Action.CHANGED
+    fresh_ids = _uuid4s(len(items))
+    created_outcome = Outcome.CREATED
     for item in items:
-        key = (brand.pk, item.recipient, item.channel)
+        key = (brand_id, item.recipient, item.channel)
         row = current.get(key)
+        if row is None and limit is None:
+            # A new consent (most of an upload): what the general path below decides for it,
+            # without its checks.
+            recipient_type, status, source, consent_date = (
+                item.recipient_type,
+                item.status,
+                item.source,
+                item.consent_date,
+            )
+            transaction_id = next(fresh_ids)
+            row = writes.Row(
+                None,
+                brand_id,
+                item.recipient,
+                item.channel,
+                recipient_type,
+                status,
+                source,
+                consent_date,
+                now,
+                transaction_id,
+                is_new=True,
+            )
+            current[key] = created[key] = row
+            snapshot = (recipient_type, status, source, consent_date, transaction_id, now)
+            events.append((row, created_action, "", snapshot))
+            results.append(ItemResult(created_outcome, row))
+            continue
         decision = _decide(row, item, now)
         if isinstance(decision, ConsentRefused):
             results.append(ItemResult(Outcome.REFUSED, consent=row, error=decision))
@@ -238,18 +278,29 @@ def consents_apply(
             limit.record(previous, item)
         if row is None:
             row = writes.Row(
-                None, brand.pk, item.recipient, item.channel, *([None] * 6), is_new=True
+                None,
+                brand_id,
+                item.recipient,
+                item.channel,
+                item.recipient_type,
+                item.status,
+                item.source,
+                item.consent_date,
+                now,
+                next(fresh_ids),
+                is_new=True,
             )
             current[key] = created[key] = row
-        elif not row.is_new:
-            changed[row.id] = row
-        row.recipient_type = item.recipient_type
-        row.status = item.status
-        row.source = item.source
-        row.consent_date = item.consent_date
-        row.recorded_at = now
-        row.transaction_id = uuid.uuid4()
-        action = ConsentEvent.Action.CHANGED if previous else ConsentEvent.Action.CREATED
+        else:
+            if not row.is_new:
+                changed[row.id] = row
+            row.recipient_type = item.recipient_type
+            row.status = item.status
+            row.source = item.source
+            row.consent_date = item.consent_date
+            row.recorded_at = now
+            row.transaction_id = next(fresh_ids)
+        action = changed_action if previous else created_action
         snapshot = (
             row.recipient_type,
             row.status,

@@ -5,6 +5,7 @@ with COPY and changes with one UPDATE … FROM unnest(…); other databases use 
 operations. Both do the same writes; the decisions are made once, in ``services``.
 """
 
+import re
 from datetime import datetime
 
 from django.db import connection
@@ -67,9 +68,30 @@ class Row:
 
     __slots__ = (*READ_COLUMNS, "is_new")
 
-    def __init__(self, *values, is_new: bool = False):
-        for name, value in zip(READ_COLUMNS, values, strict=True):
-            setattr(self, name, value)
+    def __init__(
+        self,
+        id,  # noqa: A002 — the column's name
+        brand_id,
+        recipient,
+        channel,
+        recipient_type,
+        status,
+        source,
+        consent_date,
+        recorded_at,
+        transaction_id,
+        is_new: bool = False,
+    ):
+        self.id = id
+        self.brand_id = brand_id
+        self.recipient = recipient
+        self.channel = channel
+        self.recipient_type = recipient_type
+        self.status = status
+        self.source = source
+        self.consent_date = consent_date
+        self.recorded_at = recorded_at
+        self.transaction_id = transaction_id
         self.is_new = is_new
 
     @property
@@ -82,40 +104,79 @@ def _is_postgres() -> bool:
 
 
 def rows_lock(*, service_provider_id: int, recipients: set[str]) -> list[Row]:
-    """Every consent of the provider for these recipients (all brands), locked, in id order."""
+    """Every consent of the provider for these recipients (all brands), locked, the locks taken
+    in recipient order (one order for every writer, so two never wait on each other in turn)."""
     if not recipients:
         return []
     if _is_postgres():
         # One text parameter instead of an array of thousands: adapting the list cost more
         # than the query. Recipients never contain a newline (normalised phones and e-mails).
-        # The join on unnest probes the (provider, recipient) index per recipient even when
-        # the table's statistics lag behind a bulk load; JIT compiling for the planner's
-        # pessimistic estimate took longer than the query itself.
+        # The lock inside the LATERAL subquery keeps the planner from merging it into a join:
+        # one probe of the (provider, recipient) index per recipient, whatever the table's
+        # statistics say. A plain join chose a merge join over all the company's rows while
+        # the statistics lagged a bulk load (1 s per batch instead of 10 ms). JIT compiling
+        # for the pessimistic estimate took longer than the query itself.
         columns = ", ".join(f"c.{name}" for name in READ_COLUMNS)
         sql = (
             f"SELECT {columns} FROM unnest(string_to_array(%s, E'\\n')) AS r(recipient) "  # noqa: S608
-            "JOIN consents_consent AS c "
-            "ON c.service_provider_id = %s AND c.recipient = r.recipient "
-            "ORDER BY c.id FOR UPDATE OF c"
+            f"CROSS JOIN LATERAL (SELECT {columns} FROM consents_consent AS c "
+            "WHERE c.service_provider_id = %s AND c.recipient = r.recipient FOR UPDATE) AS c"
         )
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, ["\n".join(recipients), service_provider_id])
+            cursor.execute(sql, ["\n".join(sorted(recipients)), service_provider_id])
             return [Row(*values) for values in cursor.fetchall()]
     values = (
         Consent.objects.select_for_update()
         .filter(service_provider_id=service_provider_id, recipient__in=list(recipients))
-        .order_by("pk")
+        .order_by("recipient", "pk")
         .values_list(*READ_COLUMNS)
     )
     return [Row(*v) for v in values]
 
 
-def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_CHUNK = 1000
+
+
+def _escaped(text: str) -> str:
+    """A text value in COPY's text format (a quoted e-mail local part may hold a backslash)."""
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
+class _Texts:
+    """Values in COPY's text format; a batch repeats its few dates, so each is formatted once."""
+
+    def __init__(self):
+        self.dates: dict[datetime, str] = {}
+
+    def date(self, value: datetime | None) -> str:
+        if value is None:
+            return "\\N"
+        text = self.dates.get(value)
+        if text is None:
+            text = self.dates[value] = value.isoformat()
+        return text
+
+    @staticmethod
+    def optional(value) -> str:
+        return "\\N" if value is None else str(value)
+
+
+def _copy(table: str, columns: tuple[str, ...], lines) -> None:
+    """COPY text lines built here: psycopg's ``write_row`` adapted value by value, which cost
+    more per row than the database's own work on it (bench/RESULTS.md)."""
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+        chunk = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == _COPY_CHUNK:
+                copy.write("".join(chunk))
+                chunk.clear()
+        if chunk:
+            copy.write("".join(chunk))
 
 
 def write(
@@ -129,31 +190,24 @@ def write(
 ) -> None:
     """Insert ``created``, update ``changed`` and append ``events``.
 
-    ``events`` are ``(row, action, previous_status)``; a row's id is known only after its
-    insert, so events are built here."""
+    ``events`` are ``(row, action, previous_status, snapshot)``; a row's id is known only
+    after its insert, so events are built here."""
     recorded = (who["recorded_via"], who["recorded_by_id"], who["upload_id"], who["api_client_id"])
     if _is_postgres():
         _assign_ids(created)
+        texts = _Texts()
+        recorded_text = "\t".join((_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
         if created:
+            now_text = texts.date(now)
+            tail = f"\t{now_text}\t{now_text}\t{recorded_text}\n"
+            date = texts.date
             _copy(
                 "consents_consent",
                 CONSENT_COLUMNS,
                 (
-                    (
-                        r.id,
-                        service_provider_id,
-                        r.brand_id,
-                        r.recipient,
-                        r.channel,
-                        r.recipient_type,
-                        r.status,
-                        r.source,
-                        r.consent_date,
-                        r.transaction_id,
-                        now,
-                        now,
-                        *recorded,
-                    )
+                    f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{_escaped(r.recipient)}\t"
+                    f"{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
+                    f"{date(r.consent_date)}\t{r.transaction_id}{tail}"
                     for r in created
                 ),
             )
@@ -163,10 +217,22 @@ def write(
             _copy(
                 "consents_consentevent",
                 EVENT_COLUMNS,
-                _event_tuples(events, service_provider_id, recorded),
+                _event_lines(events, service_provider_id, recorded_text, texts),
             )
         return
     _write_orm(service_provider_id, created, changed, events, who, now)
+
+
+def _event_lines(events, service_provider_id: int, recorded_text: str, texts: "_Texts"):
+    date = texts.date
+    for row, action, previous, snapshot in events:
+        recipient_type, status, source, consent_date, transaction_id, recorded_at = snapshot
+        yield (
+            f"{row.id}\t{service_provider_id}\t{row.brand_id}\t{action}\t"
+            f"{_escaped(row.recipient)}\t{row.channel}\t{recipient_type}\t{status}\t"
+            f"{previous}\t{source}\t{date(consent_date)}\t{transaction_id}\t"
+            f"{date(recorded_at)}\t{recorded_text}\n"
+        )
 
 
 def _assign_ids(created: list[Row]) -> None:

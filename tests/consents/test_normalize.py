@@ -3,10 +3,13 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from consents import normalize
 from consents.normalize import (
     TURKEY,
     ConsentInvalid,
@@ -174,3 +177,120 @@ def test_tacir_may_leave_source_and_date_out():
         **{**BASE, "recipient_type": "tacir", "source": "", "consent_date": None}
     )
     assert (cleaned.recipient_type, cleaned.source, cleaned.consent_date) == ("TACIR", "", None)
+
+
+# The fast paths (common shapes by slicing, cached domains and dates) against the general rules.
+
+
+def _outcome(function, *args):
+    try:
+        return ("ok", function(*args))
+    except ConsentInvalid as error:
+        return ("refused", error.field, error.code, str(error.message))
+
+
+PHONE_LIKE = st.one_of(
+    st.text("0123456789+ ()-./٣x", max_size=16),
+    st.builds(lambda d: "0" + d, st.text("0123456789", min_size=9, max_size=11)),
+    st.builds(lambda d: "+90" + d, st.text("0123456789", min_size=9, max_size=11)),
+    st.builds(lambda d: d, st.text("0123456789", min_size=9, max_size=11)),
+    st.builds(lambda d, pad: pad + d + pad, NATIONAL, st.sampled_from(["", " ", "\t"])),
+)
+
+
+@given(PHONE_LIKE)
+def test_phone_fast_path_equals_the_general_rules(text):
+    assert _outcome(normalize_phone, text) == _outcome(normalize._phone_general, text.strip())
+
+
+def _reference_email(value):
+    """normalize_email as it was before the cache: Django's EmailValidator on every address."""
+    text = str(value or "").strip()
+    if not text:
+        raise ConsentInvalid("recipient", "recipient_required", "e-posta adresi boş olamaz.")
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain:
+        raise ConsentInvalid("recipient", "email_format", "biçim")
+    if not local.isascii():
+        raise ConsentInvalid("recipient", "email_local_ascii", "ascii")
+    ascii_domain = normalize._idna(domain)
+    if ascii_domain is None:
+        raise ConsentInvalid("recipient", "email_domain", "alan adı")
+    address = f"{local.lower()}@{ascii_domain}"
+    try:
+        EmailValidator()(address)
+    except ValidationError:
+        raise ConsentInvalid("recipient", "email_format", "biçim") from None
+    if len(address) > 254:
+        raise ConsentInvalid("recipient", "email_length", "uzunluk")
+    return address
+
+
+EMAIL_LIKE = st.one_of(
+    st.builds(
+        lambda local, labels, tld: f" {local}@{'.'.join(labels)}{tld}",
+        st.text('abcXYZ09._-+"\\ @', min_size=0, max_size=12),
+        st.lists(LABEL, min_size=0, max_size=3),
+        st.sampled_from(["", ".com", ".com.tr", ".", ".c", "[127.0.0.1]", "localhost"]),
+    ),
+    st.text(max_size=30),
+    st.builds(lambda n: "a" * n + "@ornek.com", st.integers(200, 320)),
+)
+
+
+def _code_or_value(function, value):
+    outcome = _outcome(function, value)
+    return outcome[:3] if outcome[0] == "refused" else outcome
+
+
+@given(EMAIL_LIKE)
+def test_email_cached_path_equals_the_email_validator(text):
+    assert _code_or_value(normalize_email, text) == _code_or_value(_reference_email, text)
+
+
+DATE_LIKE = st.one_of(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)).map(
+        lambda d: d.strftime("%Y-%m-%d %H:%M:%S")
+    ),
+    st.builds(
+        lambda y, mo, d, h, mi, s, sep: f"{y:04d}-{mo:02d}-{d:02d}{sep}{h:02d}:{mi:02d}:{s:02d}",
+        st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 61),
+        st.integers(0, 61),
+        st.sampled_from([" ", "T", "  "]),
+    ),
+    st.text("0123456789-: .٣", max_size=22),
+)
+
+
+@given(DATE_LIKE)
+def test_date_fast_path_equals_the_general_rules(text):
+    normalize._DATES.clear()
+    first = _outcome(normalize.parse_consent_date, text)
+    assert first == _outcome(normalize._date_general, text.strip()) if text else True
+    assert _outcome(normalize.parse_consent_date, text) == first  # cached: the same again
+
+
+@given(
+    st.sampled_from(["MESAJ", " mesaj ", "Arama", "EPOSTA", "eposta", "FAKS", ""]),
+    st.sampled_from(["BIREYSEL", "tacir ", "Bireysel", "X"]),
+    st.sampled_from(["ONAY", "ret", " Onay", "HAYIR"]),
+    st.sampled_from(["HS_WEB", " hs_web", "HS_2015", "hs_eposta", "", None, "HS_YOK"]),
+)
+def test_canonical_and_written_choices_are_cleaned_alike(channel, recipient_type, status, source):
+    recipient = "ali@ornek.com" if "posta" in channel.lower() else "05321234567"
+    values = {
+        "recipient": recipient,
+        "recipient_type": recipient_type,
+        "status": status,
+        "source": source,
+        "consent_date": "2014-05-01 10:00:00",
+    }
+    written = _outcome(lambda: consent_clean(channel=channel, **values))
+    canonical = {k: v.strip().upper() if isinstance(v, str) else v for k, v in values.items()}
+    canonical["recipient"] = recipient
+    canonical["consent_date"] = values["consent_date"]
+    assert written == _outcome(lambda: consent_clean(channel=channel.strip().upper(), **canonical))

@@ -115,6 +115,18 @@ def test_api_client_and_tacir_without_date(provider, brand):
     assert changed.outcome == Outcome.CHANGED
 
 
+def test_copy_keeps_a_quoted_address_with_backslash_and_tab_as_written(provider, brand, by_user):
+    """New rows and events go in with COPY's text format: its escape characters round-trip."""
+    quoted = '"a\\\\b\\\tc"@ornek.com'
+    result = add(provider, brand, by_user, channel="EPOSTA", recipient=quoted)
+    assert result.outcome == Outcome.CREATED
+    assert Consent.objects.get().recipient == quoted
+    assert ConsentEvent.objects.get().recipient == quoted
+    assert add(provider, brand, by_user, channel="EPOSTA", recipient=quoted).outcome == (
+        Outcome.UNCHANGED
+    )
+
+
 OPS = st.lists(
     st.tuples(
         st.integers(0, 1),  # brand
