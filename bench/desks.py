@@ -48,9 +48,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.core.management import call_command
-
         from django.conf import settings
+        from django.core.management import call_command
 
         if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
             call_command("collectstatic", "--noinput", "-v0")
@@ -90,15 +89,29 @@ def measure(target: dict, cookies: dict, double: IyzicoDoubleProcess, args):
     for _ in range(20):
         get()
     n = args.requests
+    database = {"seconds": 0.0, "queries": 0}
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database["seconds"] += time.perf_counter() - start
+            database["queries"] += 1
+
+    from django.db import connection
+
     cpu, wall, theirs = time.process_time(), time.perf_counter(), double.cpu_seconds()
-    for _ in range(n):
-        get()
+    with connection.execute_wrapper(timed):
+        for _ in range(n):
+            get()
     ours = (time.process_time() - cpu) * 1000 / n
     theirs = (double.cpu_seconds() - theirs) * 1000 / n
     wall = (time.perf_counter() - wall) * 1000 / n
     print(
         f"{target['name']:<45} portal {ours:6.2f} CPU ms/req · double {theirs:5.2f} · "
-        f"wall {wall:6.2f} ms",
+        f"wall {wall:6.2f} ms (of which SQL {database['seconds'] * 1000 / n:6.2f} ms, "
+        f"{database['queries'] / n:.0f} queries)",
         flush=True,
     )
     if args.profile:
