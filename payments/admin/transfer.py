@@ -3,6 +3,7 @@ with a confirm form, a reject form, totals, a typo-aware order-code search and a
 
 import csv
 from functools import cache, lru_cache
+from html import escape as html_escape
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -135,17 +136,17 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def code_column(self, obj):
         return mark_safe(  # noqa: S308 (escaped)
             f'<a href="{_detail_url_prefix(get_script_prefix())}{obj.pk}/" class="order-code">'
-            f"{escape(obj.code)}</a><br><small>{escape(obj.package.name)}</small>"
+            f"{html_escape(obj.code)}</a><br><small>{html_escape(obj.package.name)}</small>"
         )
 
     @admin.display(description=gettext_lazy("Firma"), ordering="service_provider__title")
     def company_column(self, obj):
         company = obj.service_provider
-        email = escape(company.email)
+        email = html_escape(company.email)
         return mark_safe(  # noqa: S308 (escaped)
-            f"{escape(company.title)}<br><small>{_cached(get_language(), 'vkn', None)} "
-            f'{escape(company.tax_number)} · <a href="mailto:{email}">{email}</a> · '
-            f'<span class="nowrap">{escape(format_phone(company.phone) or "—")}</span></small>'
+            f"{html_escape(company.title)}<br><small>{_cached(get_language(), 'vkn', None)} "
+            f'{html_escape(company.tax_number)} · <a href="mailto:{email}">{email}</a> · '
+            f'<span class="nowrap">{html_escape(format_phone(company.phone) or "—")}</span></small>'
         )
 
     @admin.display(description=gettext_lazy("Tutar"), ordering="total_amount")

@@ -221,7 +221,7 @@ def test_rows_are_the_admins_own_markup_and_totals_count_what_arrived(
     html = response.content.decode()
     assert len(cl.result_list) == 3
     for order in cl.result_list:
-        row = cl.model_admin.desk_row(order)
+        row = cl.model_admin.desk_row(order, cl)
         assert row == "".join(items_for_result(cl, order, None))
         assert f"<tr>{row}</tr>" in html
     assert "Garanti BBVA" in html and "Reddedildi" in html
