@@ -1,5 +1,6 @@
 """Benchmark data of accounts (``bench_data``): N companies with their authorized person, the
-measured company, an accountant, and the session cookies the benchmark logs in with."""
+measured company, an accountant, a support clerk with authorization requests to review, and the
+session cookies the benchmark logs in with."""
 
 from datetime import timedelta
 
@@ -10,12 +11,14 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
+from . import authorization
 from .middleware import SESSION_PROVIDER_KEY
-from .models import Membership, ServiceProvider, User
+from .models import AuthorizationRequest, Membership, ServiceProvider, User
 from .validators import tckn_check_digits, vkn_check_digit
 
 MEASURED_TITLE = "Kıyaslama Markaları Anonim Şirketi"
 BATCH = 2000
+REJECTION = "İmza sirkülerindeki imza uyuşmuyor."
 
 
 def _tckn(n: int) -> str:
@@ -32,10 +35,13 @@ def seed(*, providers: int, context: dict) -> None:
     """Puts ``measured`` (company), ``person`` (its authorized person) and ``cookies`` (portal,
     staff) into ``context`` for the apps after it and for the benchmark."""
     measured, person, accountant = _accounts(providers)
+    support = _staff(9_999_998, "Destek")
+    _authorization_requests(support)
     context.update(measured=measured, person=person)
     context["cookies"] = {
         "portal": session_cookie(person, measured),
         "staff": session_cookie(accountant, None),
+        "support": session_cookie(support, None),
     }
 
 
@@ -87,16 +93,59 @@ def _accounts(providers: int):
         .get(service_provider=measured, role=Membership.Role.AUTHORIZED)
         .user
     )
-    accountant, created = User.objects.get_or_create(
-        tckn=_tckn(9_999_999),
-        defaults={"first_name": "Kıyas", "last_name": "Muhasebe", "is_staff": True},
+    return measured, person, _staff(9_999_999, "Muhasebe")
+
+
+def _staff(n: int, group_name: str) -> User:
+    clerk, created = User.objects.get_or_create(
+        tckn=_tckn(n),
+        defaults={"first_name": "Kıyas", "last_name": group_name, "is_staff": True},
     )
     if created:
-        accountant.set_unusable_password()
-        accountant.save(update_fields=["password"])
-    group, _ = Group.objects.get_or_create(name="Muhasebe")
-    accountant.groups.add(group)
-    return measured, person, accountant
+        clerk.set_unusable_password()
+        clerk.save(update_fields=["password"])
+    group, _ = Group.objects.get_or_create(name=group_name)
+    clerk.groups.add(group)
+    return clerk
+
+
+def _authorization_requests(support: User) -> None:
+    """The support desk's work: a request for every 10th company (the 6th of each ten), over the
+    last 60 days; of ten, six signed and waiting for review, two waiting for the signed form,
+    one approved and one rejected by support."""
+    if AuthorizationRequest.objects.exists():
+        return
+    now = timezone.now()
+    S = AuthorizationRequest.Status
+    plan = [S.SUBMITTED] * 6 + [S.AWAITING_SIGNATURE] * 2 + [S.APPROVED, S.REJECTED]
+    rows = []
+    for n, provider in enumerate(ServiceProvider.objects.order_by("pk")[5::10]):
+        status = plan[n % len(plan)]
+        created = now - timedelta(days=n % 60, minutes=n)
+        decided = status in (S.APPROVED, S.REJECTED)
+        rows.append(
+            AuthorizationRequest(
+                number=f"{authorization.NUMBER_PREFIX}B{n:07d}",
+                service_provider=provider,
+                applicant_tckn=_tckn(5_000_000 + n),
+                applicant_first_name="Başvuran",
+                applicant_last_name=f"Kıyas {n}",
+                applicant_email=f"basvuran{n}@bench.example",
+                applicant_phone="+905320001234",
+                role_reason="Pazarlama iletilerinin izinlerini yönetecek.",
+                upload_nonce=authorization.new_upload_nonce(),
+                upload_link_expires_at=created + timedelta(days=30),
+                signed_form=f"bench/{n}.pdf" if status != S.AWAITING_SIGNATURE else "",
+                signed_form_uploaded_at=created if status != S.AWAITING_SIGNATURE else None,
+                created_at=created,
+                status=status,
+                decided_via=AuthorizationRequest.DecidedVia.SUPPORT if decided else "",
+                decided_by=support if decided else None,
+                decided_at=created + timedelta(hours=2) if decided else None,
+                rejection_reason=REJECTION if status == S.REJECTED else "",
+            )
+        )
+    AuthorizationRequest.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def session_cookie(user, provider) -> str:

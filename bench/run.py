@@ -23,6 +23,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from iyzico_double import IyzicoDoubleProcess  # noqa: E402  (bench/iyzico_double.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -179,7 +183,18 @@ def main() -> None:
     )
     ensure_database(small_db, args.small, small_env, rebuild=args.rebuild)
     fixtures = ensure_database(large_db, args.providers, large_env, rebuild=args.rebuild)
+    # The card installment lookup: the gateway (iyzico, production settings) talks HTTPS to the
+    # payment tests' local iyzico double, for the query counts and the server alike.
+    double = IyzicoDoubleProcess(ROOT / "var" / "bench" / "iyzico").start()
+    try:
+        small_env.update(double.env())
+        large_env.update(double.env())
+        _measure(args, fixtures, small_env, large_env)
+    finally:
+        double.stop()
 
+
+def _measure(args, fixtures: dict, small_env: dict, large_env: dict) -> None:
     manage(large_env, "collectstatic", "--noinput", "-v0")
     queries_small = json.loads(
         manage(small_env, "bench_queries", capture=True).strip().splitlines()[-1]

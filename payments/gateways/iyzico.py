@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import http.client
 import json
 import logging
+import os
+import ssl
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
@@ -89,7 +92,19 @@ class _Transport(SimpleNamespace):
     def HTTPSConnection(self, host):  # noqa: N802 — the SDK calls this name
         if self.plain_http:
             return http.client.HTTPConnection(host, timeout=self.timeout)
-        return http.client.HTTPSConnection(host, timeout=self.timeout)
+        return http.client.HTTPSConnection(
+            host,
+            timeout=self.timeout,
+            context=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """The default client context (certificate and host name verified, the system's trusted
+    CAs or SSL_CERT_FILE/SSL_CERT_DIR), made once rather than for every call: building it reads
+    the whole CA bundle."""
+    return ssl.create_default_context()
 
 
 class IyzicoGateway(PaymentGateway):

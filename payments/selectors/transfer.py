@@ -4,7 +4,7 @@ the accounting desk's list (constant query count however many orders there are).
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,9 +64,56 @@ def transfer_orders_for_desk() -> QuerySet[TransferOrder]:
     )
 
 
+def transfer_orders_for_desk_list() -> QuerySet[TransferOrder]:
+    """The desk's list: the same orders, with only the fields its columns show (fewer joins,
+    lighter rows)."""
+    return (
+        TransferOrder.objects.filter(payment_method=Order.PaymentMethod.TRANSFER)
+        .select_related("service_provider", "package")
+        .only(
+            "code",
+            "status",
+            "total_amount",
+            "created_at",
+            "payment_due_at",
+            "service_provider__title",
+            "service_provider__tax_number",
+            "service_provider__email",
+            "service_provider__phone",
+            "package__name",
+        )
+        .prefetch_related(
+            # A list (``to_attr``), not a manager's cache: no queryset cloned per order.
+            Prefetch(
+                "bank_transfers",
+                to_attr="desk_decisions",
+                queryset=BankTransfer.objects.select_related("bank_account", "decided_by")
+                .only(
+                    "order_id",
+                    "outcome",
+                    "amount_received",
+                    "decided_at",
+                    "bank_account__bank_name",
+                    "decided_by__tckn",
+                    "decided_by__first_name",
+                    "decided_by__last_name",
+                )
+                .order_by("-decided_at", "-id"),
+            )
+        )
+    )
+
+
+def transfer_decisions(order: Order) -> list[BankTransfer]:
+    """The order's decisions, newest first, as prefetched (no query): the list's
+    ``desk_decisions`` or the pages' ``bank_transfers``."""
+    decisions = getattr(order, "desk_decisions", None)
+    return decisions if decisions is not None else list(order.bank_transfers.all())
+
+
 def transfer_confirmation(order: Order) -> BankTransfer | None:
     """The confirming decision, from the prefetched decisions (no query)."""
-    for transfer in order.bank_transfers.all():
+    for transfer in transfer_decisions(order):
         if transfer.outcome == BankTransfer.Outcome.CONFIRMED:
             return transfer
     return None
@@ -87,15 +134,26 @@ def transfer_order_next_pending(*, after: Order) -> TransferOrder | None:
 
 
 def transfer_orders_totals(queryset: QuerySet) -> dict:
-    """Count, amount due and amount confirmed as received of a (filtered) list: two queries."""
-    totals = queryset.order_by().aggregate(count=Count("pk"), amount=Sum("total_amount"))
-    received = BankTransfer.objects.filter(
-        order__in=queryset.order_by().values("pk"), outcome=BankTransfer.Outcome.CONFIRMED
-    ).aggregate(amount=Sum("amount_received"))
+    """Count, amount due and amount confirmed as received of a (filtered) list: one query (an
+    order has at most one confirmation, a constraint, so the join adds no rows)."""
+    totals = (
+        queryset.order_by()
+        .alias(
+            confirmed=FilteredRelation(
+                "bank_transfers",
+                condition=Q(bank_transfers__outcome=BankTransfer.Outcome.CONFIRMED),
+            )
+        )
+        .aggregate(
+            count=Count("pk"),
+            amount=Sum("total_amount"),
+            received=Sum("confirmed__amount_received"),
+        )
+    )
     return {
         "count": totals["count"],
         "amount": totals["amount"] or Decimal("0.00"),
-        "received": received["amount"] or Decimal("0.00"),
+        "received": totals["received"] or Decimal("0.00"),
     }
 
 
@@ -186,7 +244,7 @@ def transfer_orders_csv_rows(orders: Iterable[TransferOrder]) -> Iterator[list[s
         _("İşlem zamanı"),
     ]
     for order in orders:
-        decisions = order.bank_transfers.all()
+        decisions = transfer_decisions(order)
         latest = decisions[0] if decisions else None
         confirmation = transfer_confirmation(order)
         yield [

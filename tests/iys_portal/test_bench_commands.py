@@ -28,8 +28,10 @@ def test_bench_data_and_query_counts():
         "Temel Hizmetler: izin listesi",
         "Temel Hizmetler: İzin Sorgula",
         "Muhasebe: bekleyen havaleler",
+        "Destek: yetkilendirme talepleri (admin)",
+        "Kart taksit sorgusu (iyzico ikizi, HTTPS)",
     }
-    assert set(fixtures["cookies"]) == {"portal", "staff"}
+    assert set(fixtures["cookies"]) == {"portal", "staff", "support", "card"}
 
     again = StringIO()
     call_command("bench_data", "--providers", "6", "--json", stdout=again)

@@ -19,7 +19,13 @@ from payments.gateways import (
     ThreeDSRequest,
 )
 from payments.gateways.iyzico import IyzicoGateway
-from tests.payments.iyzico_double import API_KEY
+from tests.payments.iyzico_double import (
+    API_KEY,
+    SECRET_KEY,
+    IyzicoDouble,
+    self_signed_certificate,
+    server_tls_context,
+)
 
 PRICE = Decimal("1000.00")
 
@@ -250,3 +256,29 @@ def test_production_gateway_sends_nothing_over_plain_http(
 
     assert info.value.code == "configuration"
     assert iyzico_double.requests == []
+
+
+def test_the_tls_context_is_made_once_per_trust_store_and_still_verifies(
+    double_certificate, tmp_path, monkeypatch
+):
+    """Building the client context reads the CA bundle (milliseconds with the system's): it is
+    made once per trust store, and a server outside that store is still refused."""
+    from payments.gateways.iyzico import _tls_context
+
+    cert, key = double_certificate
+    stranger, _key = self_signed_certificate(tmp_path)
+    double = IyzicoDouble(tls=server_tls_context(cert, key)).start()
+    try:
+        gateway = IyzicoGateway(
+            api_key=API_KEY, secret_key=SECRET_KEY, base_url=double.base_url, timeout=2.0
+        )
+        monkeypatch.setenv("SSL_CERT_FILE", cert)
+        _tls_context.cache_clear()
+        for _ in range(3):
+            assert gateway.installment_options(bin_number="552879", price=Decimal("100.00"))
+        assert _tls_context.cache_info().misses == 1
+        monkeypatch.setenv("SSL_CERT_FILE", stranger)  # the double's certificate is unknown
+        with pytest.raises(GatewayUnavailable):
+            gateway.installment_options(bin_number="552879", price=Decimal("100.00"))
+    finally:
+        double.stop()

@@ -34,6 +34,22 @@ def desk(client, accountant):
     return client
 
 
+def _confirmed_order(accountant, account, reference: str) -> Order:
+    """A waiting order whose transfer accounting confirmed (now active)."""
+    from payments.services.transfer import bank_transfer_confirm
+
+    order = OrderFactory(status=S.AWAITING_TRANSFER)
+    bank_transfer_confirm(
+        order_id=order.pk,
+        actor=accountant,
+        amount_received=order.total_amount,
+        value_date=timezone.localdate(),
+        bank_account_id=account.pk,
+        bank_reference=reference,
+    )
+    return order
+
+
 def _confirm_form(order, account, **overrides):
     data = {
         "amount_received": f"{order.total_amount}".replace(".", ","),
@@ -140,21 +156,11 @@ def test_code_typo_is_caught_and_the_right_order_suggested(desk):
 
 
 def test_filters_by_bank_and_age(desk, accountant, bank_account):
-    from payments.services.transfer import bank_transfer_confirm
     from tests.factories import BankAccountFactory
 
     other_bank = BankAccountFactory(bank_name="Ziraat")
-    at_garanti = OrderFactory(status=S.AWAITING_TRANSFER)
-    at_ziraat = OrderFactory(status=S.AWAITING_TRANSFER)
-    for order, account in ((at_garanti, bank_account), (at_ziraat, other_bank)):
-        bank_transfer_confirm(
-            order_id=order.pk,
-            actor=accountant,
-            amount_received=order.total_amount,
-            value_date=timezone.localdate(),
-            bank_account_id=account.pk,
-            bank_reference=f"R-{order.pk}",
-        )
+    _confirmed_order(accountant, bank_account, "R-1")
+    at_ziraat = _confirmed_order(accountant, other_bank, "R-2")
     response = desk.get(reverse(LIST), {"durum": "onaylandi", "banka": str(other_bank.pk)})
     assert [o.code for o in response.context["cl"].result_list] == [at_ziraat.code]
 
@@ -194,6 +200,34 @@ def test_list_query_count_does_not_grow_with_orders(
     with django_assert_num_queries(len(first.captured_queries)):
         response = desk.get(reverse(LIST))
     assert len(response.context["cl"].result_list) == 6
+
+
+def test_rows_are_the_admins_own_markup_and_totals_count_what_arrived(
+    desk, accountant, bank_account
+):
+    """The list renders a row at a time (DeskRowsMixin): cell for cell what the admin's own
+    ``items_for_result`` makes of the same columns; the totals (one query with the count) add
+    the confirmed amounts."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    from payments.services.transfer import bank_transfer_reject
+
+    OrderFactory(status=S.AWAITING_TRANSFER)
+    rejected = OrderFactory(status=S.AWAITING_TRANSFER)
+    bank_transfer_reject(order_id=rejected.pk, actor=accountant, reason="Eksik açıklama")
+    confirmed = _confirmed_order(accountant, bank_account, "R-1")
+    response = desk.get(reverse(LIST), {"durum": "tumu"})
+    cl = response.context["cl"]
+    html = response.content.decode()
+    assert len(cl.result_list) == 3
+    for order in cl.result_list:
+        row = cl.model_admin.desk_row(order, cl)
+        assert row == "".join(items_for_result(cl, order, None))
+        assert f"<tr>{row}</tr>" in html
+    assert "Garanti BBVA" in html and "Reddedildi" in html
+    totals = response.context["totals"]
+    assert totals["count"] == 3
+    assert totals["received"] == confirmed.total_amount
 
 
 # Confirm ---------------------------------------------------------------------------------------
@@ -333,19 +367,9 @@ def test_reject_form_needs_a_reason_and_sends_the_order_back(
 
 
 def test_csv_export_of_the_filtered_list_opens_in_turkish_excel(desk, accountant, bank_account):
-    from payments.services.transfer import bank_transfer_confirm
-
     tricky = ServiceProviderFactory(title='=HYPERLINK("http://x") Şişli Çiçek A.Ş.')
     waiting = OrderFactory(status=S.AWAITING_TRANSFER, service_provider=tricky)
-    confirmed = OrderFactory(status=S.AWAITING_TRANSFER)
-    bank_transfer_confirm(
-        order_id=confirmed.pk,
-        actor=accountant,
-        amount_received=confirmed.total_amount,
-        value_date=timezone.localdate(),
-        bank_account_id=bank_account.pk,
-        bank_reference="REF-77",
-    )
+    confirmed = _confirmed_order(accountant, bank_account, "REF-77")
 
     response = desk.get(_url("csv"))  # the default filter: waiting orders
     assert response.status_code == 200

@@ -12,7 +12,8 @@ from django.urls import NoReverseMatch, reverse
 
 from iys_portal.seeding import app_modules
 
-# (name, url name, kwargs, who) — pages whose URL name does not exist are left out.
+# (name, url name, extra, who) — pages whose URL name does not exist are left out. ``extra``:
+# "query", "headers", and "args": context keys whose values are the URL's arguments.
 TARGETS = [
     ("Baseline (bare view + template)", "bench_baseline", {}, None),
     ("Ana sayfa (anonim)", "home", {}, None),
@@ -34,6 +35,20 @@ TARGETS = [
         "portal",
     ),
     ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
+    (
+        "Destek: yetkilendirme talepleri (admin)",
+        "admin:accounts_authorizationrequest_changelist",
+        {},
+        "support",
+    ),
+    # The card form's htmx lookup: with production settings the gateway is iyzico, pointed at
+    # the local iyzico double over HTTPS by bench/run.py (bench/iyzico_double.py).
+    (
+        "Kart taksit sorgusu (iyzico ikizi, HTTPS)",
+        "payments:installments",
+        {"args": ["card_order_code"], "query": "bin=552879", "headers": {"HX-Request": "true"}},
+        "card",
+    ),
 ]
 
 
@@ -61,8 +76,8 @@ class Command(BaseCommand):
         targets = []
         for name, url_name, extra, who in TARGETS:
             try:
-                path = reverse(url_name)
-            except NoReverseMatch:
+                path = reverse(url_name, args=[context[key] for key in extra.get("args", [])])
+            except (NoReverseMatch, KeyError):
                 continue
             if extra.get("query"):
                 path = f"{path}?{extra['query']}"
