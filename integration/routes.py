@@ -93,7 +93,12 @@ def consent_query(request: HttpRequest, iysCode: int, brandCode: int, payload: S
             "recipientType",
         )
     recipient = recipient_normalize(channel=channel, recipient=payload.recipient)
-    consent = consent_status(access=access, recipient=recipient, channel=channel)
+    consent = consent_status(
+        access=access,
+        recipient=recipient,
+        channel=channel,
+        prefetched=getattr(request.auth, "prefetched_consent", None),
+    )
     return {
         "recipient": consent.recipient,
         "type": consent.channel,

@@ -10,7 +10,7 @@ database."""
 
 from functools import cache
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Model
 
 
@@ -50,3 +50,29 @@ def fetch_one(sql: str, params) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+def fetch_first(sql: str, params) -> tuple | None:
+    """``fetch_one`` for a request's first statement (a read), which is also the connection's
+    health check: with ``CONN_HEALTH_CHECKS`` Django would send ``SELECT 1`` before it, one
+    round trip more on every API call. The check is kept, not skipped: should the statement
+    fail on a connection that is no longer usable (PostgreSQL restarted, the socket dropped),
+    the connection is closed and the statement runs once more on a new one, which is what
+    Django's check achieves. Inside a transaction (or without health checks, or on a new
+    connection) nothing changes."""
+    pending = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if not pending:
+        return fetch_one(sql, params)
+    connection.health_check_done = True  # this statement is the check
+    try:
+        return fetch_one(sql, params)
+    except (OperationalError, InterfaceError):
+        if connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+    return fetch_one(sql, params)  # on a new connection
