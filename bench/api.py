@@ -399,6 +399,8 @@ def bench_profile(args) -> None:
             print(f"      {q}")
         for q, seconds in spent.items():
             print(f"      {seconds / args.calls * 1000:6.2f} ms wall in  {q}")
+    if not args.profile_top:
+        return
     profiler = cProfile.Profile(time.process_time)  # CPU: not the waits, not preemption
     profiler.enable()
     for _ in range(args.calls):
@@ -432,7 +434,9 @@ def main() -> None:
         help="status/profile: query among the first N loaded recipients (consents / 60)",
     )
     parser.add_argument("--calls", type=int, default=1000, help="profile: calls per variant")
-    parser.add_argument("--profile-top", type=int, default=40)
+    parser.add_argument(
+        "--profile-top", type=int, default=40, help="profile: functions shown (0: no cProfile)"
+    )
     args = parser.parse_args()
     if args.what == "status":
         bench_status(args)

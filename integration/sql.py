@@ -10,7 +10,7 @@ database."""
 
 from functools import cache
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import Model
 
 
@@ -38,12 +38,13 @@ def width(model: type[Model]) -> int:
 
 def instance(model: type[Model], alias: str, row, start: int = 0):
     """The instance of ``model`` whose columns begin at ``row[start]`` (as ``columns``)."""
-    _select, names, converters = _layout(model, alias, connection.vendor)
+    db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup
+    _select, names, converters = _layout(model, alias, db.vendor)
     values = list(row[start : start + len(names)])
     for i, (column, found) in enumerate(converters):
         for converter in found:
-            values[i] = converter(values[i], column, connection)
-    return model.from_db(connection.alias, names, values)
+            values[i] = converter(values[i], column, db)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def fetch_one(sql: str, params) -> tuple | None:

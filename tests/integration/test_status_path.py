@@ -8,6 +8,7 @@ from django.db import connection
 
 from consents.models import Consent
 from integration.models import AccessLog
+from integration.schemas import ConsentOut
 from tests.factories import BrandFactory
 
 from .conftest import KNOWN, Api, error_code, make_world, record
@@ -30,6 +31,10 @@ def test_status_answers_alike_with_the_consent_read_with_the_token(
     consent = Consent.objects.get(brand=world.brand, recipient=KNOWN, channel="MESAJ")
     assert response.json()["transactionId"] == str(consent.transaction_id)
     assert response.json()["recipient"] == KNOWN
+    # Rendered by the route itself: the documented shape, field for field, as ninja would.
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert list(response.json()) == list(ConsentOut.model_fields)
+    assert ConsentOut(**response.json()).model_dump() == response.json()
 
     with django_assert_num_queries(2):
         response = _status(api, world, "+905321119999")
