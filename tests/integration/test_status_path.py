@@ -61,7 +61,10 @@ def test_body_errors_keep_their_order_after_the_grant_checks(api, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_access_log_row_is_written_outside_a_transaction(client):
+def test_the_short_path_outside_a_transaction(client):
+    """As in production (no transaction around the request): the token statement planned in
+    its written order, the access-log row committed asynchronously; neither setting stays on
+    the connection."""
     world = make_world()
     BrandFactory()
     assert not connection.in_atomic_block
@@ -69,9 +72,11 @@ def test_access_log_row_is_written_outside_a_transaction(client):
     assert response.status_code == 200, response.content
     log = AccessLog.objects.get(grant=world.grant)
     assert (log.endpoint, log.http_status) == ("consent_status", 200)
-    with connection.cursor() as cursor:  # SET LOCAL ended with the row's own transaction
+    with connection.cursor() as cursor:  # each SET LOCAL ended with its statement
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "8"
 
 
 @pytest.mark.django_db(transaction=True)
