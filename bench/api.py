@@ -5,6 +5,7 @@ baseline (same server, same run), and a batch of 1,000 rows processed by one Cel
         .venv/bin/python manage.py bench_data --providers 100 --consents 10000000   # once
     .venv/bin/python bench/api.py status --database iys_consents --port 8730
     .venv/bin/python bench/api.py batch --database iys_consents --port 8731 --redis-db 13
+    .venv/bin/python bench/api.py profile --database iys_consents --redis-db 13 --calls 1000
 
 ``status``: gunicorn (production settings, the rate-limit counters in Redis, as production
 needs) serves ``/bench/baseline/`` and ``POST /api/sps/{iysCode}/brands/{brandCode}/consents/
@@ -16,6 +17,10 @@ the token, counts the rate limit, reads the grant and the package and writes the
 ``batch``: gunicorn and one Celery worker (``--pool solo``, the broker on Redis) run for real;
 a batch of 1,000 rows (half new recipients, half changes of existing consents) is posted and
 polled; the worker's processing time is ``finished_at - started_at`` of the batch.
+
+``profile``: the same production settings in one process, through Django's WSGI handler: CPU
+and wall time per call of the baseline and the status query (partner, AHS), the statements
+each runs, and a cProfile of the partner's status query.
 """
 
 import argparse
@@ -176,7 +181,7 @@ def bench_status(args) -> None:
                 raise SystemExit(f"status query as {name} answered {code}: {body}")
         targets = [("Baseline (bare view + template)", f"{base}/bench/baseline/", None)]
         for name, token in fixtures["tokens"].items():
-            script = STATUS_LUA % {"token": token, "recipients": RECIPIENTS}
+            script = STATUS_LUA % {"token": token, "recipients": args.recipients}
             targets.append((f"API status query ({name})", status_url, script))
         for _round in range(args.rounds):
             for name, url, script in targets:
@@ -316,11 +321,103 @@ def bench_batch(args) -> None:
         server.wait(timeout=20)
 
 
+def bench_profile(args) -> None:
+    """In this process, through Django's WSGI handler (the code gunicorn calls), production
+    settings: CPU (``time.process_time``) and wall time per call of the baseline and the status
+    query, then a cProfile of the status query (``--profile-top`` functions by own time)."""
+    import cProfile
+    import io
+    import pstats
+
+    env = api_env(args.database, args.redis_db, eager=True)
+    fixtures = prepare(env)
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test import RequestFactory
+
+    handler = WSGIHandler()
+    factory = RequestFactory()
+    rng = random.Random(7)
+    status_path = f"{fixtures['base']}/status"
+
+    def environ(name: str) -> dict:
+        if name == "baseline":
+            return factory.get("/bench/baseline/").environ
+        body = json.dumps(
+            {
+                "recipient": f"+90532{rng.randrange(args.recipients):07d}",
+                "recipientType": "BIREYSEL",
+                "type": "MESAJ",
+            }
+        )
+        return factory.post(
+            status_path,
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {fixtures['tokens'][name]}",
+        ).environ
+
+    def call(name: str) -> None:
+        statuses = []
+        chunks = handler(environ(name), lambda status, headers: statuses.append(status))
+        b"".join(chunks)
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{name}: {statuses[0]}")
+
+    queries = {}
+    for name in ("baseline", "bench-partner", "bench-ahs"):
+        for _ in range(50):  # warm-up: connections, caches, imports
+            call(name)
+        before = len(connection.queries_log)
+        connection.force_debug_cursor = True
+        call(name)
+        connection.force_debug_cursor = False
+        queries[name] = [q["sql"][:60] for q in list(connection.queries_log)[before:]]
+    spent = Counter()
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[sql[:40]] += time.perf_counter() - started
+
+    for name in ("baseline", "bench-partner", "bench-ahs"):
+        spent.clear()
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        with connection.execute_wrapper(timed):
+            for _ in range(args.calls):
+                call(name)
+        cpu = (time.process_time() - cpu0) / args.calls * 1000
+        wall = (time.perf_counter() - wall0) / args.calls * 1000
+        print(
+            f"  {name:<14} wall {wall:6.2f} ms  CPU {cpu:6.2f} ms per call  "
+            f"({args.calls} calls, {len(queries[name])} queries; load {loadavg()})",
+            flush=True,
+        )
+        for q in queries[name]:
+            print(f"      {q}")
+        for q, seconds in spent.items():
+            print(f"      {seconds / args.calls * 1000:6.2f} ms wall in  {q}")
+    if not args.profile_top:
+        return
+    profiler = cProfile.Profile(time.process_time)  # CPU: not the waits, not preemption
+    profiler.enable()
+    for _ in range(args.calls):
+        call("bench-partner")
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(args.profile_top)
+    stats.sort_stats("cumulative").print_stats(args.profile_top)
+    print(out.getvalue())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("what", choices=["status", "batch"])
+    parser.add_argument("what", choices=["status", "batch", "profile"])
     parser.add_argument("--database", default="iys_consents")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--port", type=int, default=8730)
@@ -330,9 +427,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--batches", type=int, default=3)
+    parser.add_argument(
+        "--recipients",
+        type=int,
+        default=RECIPIENTS,
+        help="status/profile: query among the first N loaded recipients (consents / 60)",
+    )
+    parser.add_argument("--calls", type=int, default=1000, help="profile: calls per variant")
+    parser.add_argument(
+        "--profile-top", type=int, default=40, help="profile: functions shown (0: no cProfile)"
+    )
     args = parser.parse_args()
     if args.what == "status":
         bench_status(args)
+    elif args.what == "profile":
+        bench_profile(args)
     else:
         bench_batch(args)
 

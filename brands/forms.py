@@ -50,6 +50,14 @@ class PartnerGrantForm(_GrantForm):
             "invalid_choice": _("Geçerli bir iş ortağı seçiniz."),
         },
     )
+    read_only = forms.BooleanField(
+        label=_("Yalnızca okuma yetkisi ver"),
+        required=False,
+        help_text=_(
+            "İşaretlerseniz iş ortağı seçilen kanallarda izinlerinizi yalnızca sorgulayabilir; "
+            "izin ekleyemez ve değiştiremez. İşaretlemezseniz okuma ve yazma yetkisi verilir."
+        ),
+    )
     reconciliation = forms.BooleanField(
         label=_("Mutabakat yetkisi de ver"),
         required=False,
@@ -60,7 +68,7 @@ class PartnerGrantForm(_GrantForm):
             "verin; gerekmiyorsa işaretlemeyin."
         ),
     )
-    field_order = ["integrator", "channels", "reconciliation"]
+    field_order = ["integrator", "channels", "read_only", "reconciliation"]
 
 
 class AhsGrantForm(_GrantForm):

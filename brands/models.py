@@ -161,9 +161,11 @@ class Grant(models.Model):
                     "Aracı hizmet sağlayıcıya yalnızca okuma yetkisi verilebilir."
                 ),
             ),
+            # A partner always reads; write and reconciliation are the owner's choice (İYS:
+            # per brand × channel × {okuma, yazma, mutabakat}; docs/integration.md).
             models.CheckConstraint(
-                condition=Q(kind="ahs") | Q(can_read=True, can_write=True),
-                name="grant_partner_reads_and_writes",
+                condition=Q(kind="ahs") | Q(can_read=True),
+                name="grant_partner_reads",
             ),
             models.CheckConstraint(
                 condition=Q(mesaj=True) | Q(arama=True) | Q(eposta=True),

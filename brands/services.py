@@ -183,10 +183,13 @@ def _integrator(*, integrator_id: int, kind: str) -> Integrator:
     return integrator
 
 
-def _same_grant(grant: Grant, *, integrator: Integrator, channels: set[str], reconcile: bool):
+def _same_grant(
+    grant: Grant, *, integrator: Integrator, channels: set[str], write: bool, reconcile: bool
+):
     return (
         grant.integrator_id == integrator.pk
         and set(grant.channels) == channels
+        and grant.can_write == write
         and grant.can_reconcile == reconcile
     )
 
@@ -203,25 +206,28 @@ def _grant(
     brand: Brand,
     integrator: Integrator,
     channels: set[str],
+    write: bool,
     reconcile: bool,
     actor: User,
     current: Grant | None,
 ) -> Grant:
-    """Create the new grant; ``current`` (if any) ends, replaced by it, in this transaction."""
+    """Create the new grant; ``current`` (if any) ends, replaced by it, in this transaction.
+    ``write`` and ``reconcile`` count for partners only (an AHS only reads)."""
+    is_partner = integrator.kind == Integrator.Kind.PARTNER
+    write, reconcile = is_partner and write, is_partner and reconcile
     if current is not None and _same_grant(
-        current, integrator=integrator, channels=channels, reconcile=reconcile
+        current, integrator=integrator, channels=channels, write=write, reconcile=reconcile
     ):
         return current  # a replay (double click, second tab): nothing changes
     if current is not None:
         _end(current, actor=actor, reason=Grant.EndReason.REPLACED)
-    is_partner = integrator.kind == Integrator.Kind.PARTNER
     grant = Grant.objects.create(
         brand=brand,
         integrator=integrator,
         kind=integrator.kind,
         can_read=True,
-        can_write=is_partner,
-        can_reconcile=is_partner and reconcile,
+        can_write=write,
+        can_reconcile=reconcile,
         granted_by=actor,
         granted_at=timezone.now(),
         **{CHANNEL_FIELDS[c]: True for c in channels},
@@ -251,12 +257,14 @@ def partner_grant_set(
     brand_id: int,
     integrator_id: int,
     channels: Iterable[str],
+    write: bool = True,
     reconciliation: bool = False,
     actor: User,
 ) -> Grant:
-    """Authorize a business partner for a brand on ``channels`` (read + write, optionally
-    reconciliation). A brand has at most one partner: a different choice replaces the current
-    partner grant, which is revoked in the same transaction."""
+    """Authorize a business partner for a brand on ``channels``: read always, write unless the
+    owner chooses read only (``write=False``), optionally reconciliation. A brand has at most
+    one partner: a different choice (partner, channels or rights) replaces the current partner
+    grant, which ends in the same transaction (its row stays as history)."""
     require_actor_role(actor=actor, service_provider_id=service_provider.pk, role=Role.BRANDS)
     brand = _lock_brand(service_provider=service_provider, brand_id=brand_id)
     _ensure_brand_active(brand)
@@ -276,6 +284,7 @@ def partner_grant_set(
         brand=brand,
         integrator=integrator,
         channels=chosen,
+        write=bool(write),
         reconcile=bool(reconciliation),
         actor=actor,
         current=current,
@@ -304,6 +313,7 @@ def ahs_grant_set(
         brand=brand,
         integrator=integrator,
         channels=chosen,
+        write=False,
         reconcile=False,
         actor=actor,
         current=current,
@@ -346,6 +356,7 @@ def grant_revoke(
         brand=grant.brand,
         integrator=grant.integrator,
         channels=remaining,
+        write=grant.can_write,
         reconcile=grant.can_reconcile,
         actor=actor,
         current=grant,

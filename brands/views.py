@@ -139,6 +139,7 @@ def partner_add(request, brand_id: int):
                 brand_id=brand.pk,
                 integrator_id=data["integrator"].pk,
                 channels=data["channels"],
+                write=not data["read_only"],
                 reconciliation=data["reconciliation"],
                 actor=request.user,
             )

@@ -89,9 +89,9 @@ def grant_join() -> str:
     grant with ``GRANT_MATCH`` (as ``brands.selectors.grant_live_for_integrator``)."""
     subscription = Subscription._meta.db_table
     return (
-        f"({Grant._meta.db_table} g "  # noqa: S608 (names from model metadata)
-        f'JOIN {Brand._meta.db_table} b ON b."id" = g."brand_id" '
+        f"({Brand._meta.db_table} b "  # noqa: S608 (names from model metadata)
         f'JOIN {ServiceProvider._meta.db_table} sp ON sp."id" = b."service_provider_id" '
+        f'JOIN {Grant._meta.db_table} g ON g."brand_id" = b."id" '
         f'LEFT JOIN {subscription} s ON s."id" = ('
         f'SELECT s2."id" FROM {subscription} s2 WHERE s2."service_provider_id" = sp."id" '
         f'AND s2."status" = %s AND s2."starts_at" <= %s AND s2."ends_at" > %s '

@@ -12,11 +12,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from consents.models import Channel
+
 from .credentials import token_authenticate, token_issue, token_refresh
 from .errors import ApiError, unauthorized, unprocessable
 from .ratelimit import default_limit, rate_limit_wait
 from .schemas import ErrorOut, ProviderRightsOut, TokenOut
 from .selectors import integrator_providers
+from .services import recipient_normalize
 
 DESCRIPTION = """
 İş ortaklarının ve aracı hizmet sağlayıcıların (AHS) çağırdığı API. Biçimler İYS'nin genel
@@ -49,11 +52,38 @@ def _brand_of(request: HttpRequest) -> tuple[int, int] | None:
         return None
 
 
+_STATUS_TYPES = frozenset(Channel.values)
+
+
+def _consent_of(request: HttpRequest) -> tuple[str, str] | None:
+    """``(recipient, channel)`` of a status query whose body names a valid one, normalized, to
+    be read with the token (``token_authenticate``); None for anything else (the route
+    then validates the body and answers as before)."""
+    match = request.resolver_match
+    if match is None or match.url_name != "consent_status" or request.method != "POST":
+        return None
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    channel, recipient = body.get("type"), body.get("recipient")
+    if channel not in _STATUS_TYPES or not isinstance(recipient, str):
+        return None
+    try:
+        return recipient_normalize(channel=channel, recipient=recipient), channel
+    except ApiError:
+        return None
+
+
 class BearerAuth(HttpBearer):
     """An access token from ``/oauth2/token``; then the API user's rate limit."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_user = token_authenticate(access_token=token, brand=_brand_of(request))
+        api_user = token_authenticate(
+            access_token=token, brand=_brand_of(request), consent=_consent_of(request)
+        )
         if api_user is None:
             return None
         log = getattr(request, "api_log", {})

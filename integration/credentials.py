@@ -15,7 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from brands.models import Integrator
+from accounts.models import ServiceProvider
+from brands.models import Brand, Grant, Integrator
+from consents.models import Consent
 
 from . import sql
 from .errors import ApiError
@@ -137,7 +139,10 @@ def token_refresh(*, refresh_token: str) -> dict:
 
 
 def token_authenticate(
-    *, access_token: str, brand: tuple[int, int] | None = None
+    *,
+    access_token: str,
+    brand: tuple[int, int] | None = None,
+    consent: tuple[str, str] | None = None,
 ) -> ApiUser | None:
     """The API user (with its integrator) of a live access token, read now (one query), or
     None: the token unknown, revoked or expired, the user or the integrator disabled.
@@ -145,7 +150,12 @@ def token_authenticate(
     With ``brand`` (the call's ``(iysCode, brandCode)``) the same query also reads the
     integrator's live grant there and the provider's package (``access.live_grant``), kept on
     the user as ``prefetched_grant`` for this request's ``access_check``: one round trip
-    instead of two on every call."""
+    instead of two on every call.
+
+    With ``brand`` and ``consent`` (a status query's normalized ``(recipient, channel)``) it
+    also reads that consent of the grant's brand, kept as ``prefetched_consent`` for
+    ``services.consent_status``: the status query's reads are one round trip. Reading it
+    decides nothing: it is answered only after ``access_check`` passed, as before."""
     from .access import (
         GRANT_MATCH,
         codes_valid,
@@ -168,7 +178,14 @@ def token_authenticate(
         match = GRANT_MATCH.format(integrator='u."integrator_id"')
         joins += f"LEFT JOIN {grant_join()} ON {match} "
         params += [*grant_join_params(), brand[1], brand[0]]
-    row = sql.fetch_one(
+        if consent is not None:
+            columns += f", {sql.columns(Consent, 'c')}"
+            joins += (
+                f"LEFT JOIN {Consent._meta.db_table} c "
+                'ON c."brand_id" = b."id" AND c."recipient" = %s AND c."channel" = %s '
+            )
+            params += [consent[0], consent[1]]
+    row = sql.fetch_first(  # the call's first statement, also the connection's health check
         f"SELECT {columns} {joins}"
         'WHERE t."access_hash" = %s AND t."revoked_at" IS NULL AND t."access_expires_at" > %s '
         'AND u."is_active" = %s AND i."is_active" = %s LIMIT 1',
@@ -186,5 +203,11 @@ def token_authenticate(
     at = sql.width(ApiUser)
     user.integrator = sql.instance(Integrator, "i", row, at)
     if with_grant:
-        user.prefetched_grant = (brand, grant_from_row(row, at + sql.width(Integrator)))
+        at += sql.width(Integrator)
+        grant = grant_from_row(row, at)
+        user.prefetched_grant = (brand, grant)
+        if consent is not None and grant[0] is not None:
+            at += sql.width(Grant) + sql.width(Brand) + sql.width(ServiceProvider) + 2
+            found = sql.instance(Consent, "c", row, at) if row[at] is not None else None
+            user.prefetched_consent = ((grant[0].brand_id, *consent), found)
     return user

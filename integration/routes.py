@@ -4,7 +4,7 @@ changes feed. Each operation: access check from the live grant, one service or s
 import json
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Body, Header, Query
@@ -93,17 +93,29 @@ def consent_query(request: HttpRequest, iysCode: int, brandCode: int, payload: S
             "recipientType",
         )
     recipient = recipient_normalize(channel=channel, recipient=payload.recipient)
-    consent = consent_status(access=access, recipient=recipient, channel=channel)
-    return {
-        "recipient": consent.recipient,
-        "type": consent.channel,
-        "recipientType": consent.recipient_type,
-        "status": consent.status,
-        "source": consent.source,
-        "consentDate": _when(consent.consent_date),
-        "creationDate": _when(consent.created_at),
-        "transactionId": str(consent.transaction_id),
-    }
+    consent = consent_status(
+        access=access,
+        recipient=recipient,
+        channel=channel,
+        prefetched=getattr(request.auth, "prefetched_consent", None),
+    )
+    # Rendered here, not validated again through ``ConsentOut`` (which still documents it): the
+    # fields are the stored consent's own, and this is the call made before every message.
+    return HttpResponse(
+        json.dumps(
+            {
+                "recipient": consent.recipient,
+                "type": consent.channel,
+                "recipientType": consent.recipient_type,
+                "status": consent.status,
+                "source": consent.source,
+                "consentDate": _when(consent.consent_date),
+                "creationDate": _when(consent.created_at),
+                "transactionId": str(consent.transaction_id),
+            }
+        ),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 @api.post(

@@ -62,22 +62,31 @@ def recipient_normalize(*, channel: str, recipient) -> str:
         raise unprocessable(error.code, error.message, error.field) from None
 
 
-def consent_status(*, access: Access, recipient: str, channel: str) -> Consent:
+def consent_status(*, access: Access, recipient: str, channel: str, prefetched=None) -> Consent:
     """The brand's one consent for the recipient on the channel (the unique key; one query
-    written once, see ``integration.sql``)."""
+    written once, see ``integration.sql``), or ``prefetched`` when it is that very consent read
+    in this request with the token (``credentials.token_authenticate``)."""
+    if prefetched is not None and prefetched[0] == (access.brand.pk, recipient, channel):
+        if prefetched[1] is None:
+            raise _consent_not_found()
+        return prefetched[1]
     row = sql.fetch_one(
         f"SELECT {sql.columns(Consent, 'c')} FROM {Consent._meta.db_table} c "  # noqa: S608
         'WHERE c."brand_id" = %s AND c."recipient" = %s AND c."channel" = %s LIMIT 1',
         [access.brand.pk, recipient, channel],
     )
     if row is None:
-        raise ApiError(
-            404,
-            "consent_not_found",
-            _("Bu alıcı için bu kanalda kayıtlı bir izin yok."),
-            "recipient",
-        )
+        raise _consent_not_found()
     return sql.instance(Consent, "c", row)
+
+
+def _consent_not_found() -> ApiError:
+    return ApiError(
+        404,
+        "consent_not_found",
+        _("Bu alıcı için bu kanalda kayıtlı bir izin yok."),
+        "recipient",
+    )
 
 
 def body_digest(body: bytes) -> str:

@@ -32,12 +32,15 @@ def brand(provider):
     return BrandFactory(service_provider=provider)
 
 
-def _partner(brand, actor, integrator, channels=("MESAJ", "ARAMA"), reconciliation=False):
+def _partner(
+    brand, actor, integrator, channels=("MESAJ", "ARAMA"), reconciliation=False, write=True
+):
     return services.partner_grant_set(
         service_provider=brand.service_provider,
         brand_id=brand.pk,
         integrator_id=integrator.pk,
         channels=channels,
+        write=write,
         reconciliation=reconciliation,
         actor=actor,
     )
@@ -232,3 +235,38 @@ def test_grid_shows_writer_and_checkers_per_channel(active_package, brand, actor
         "ARAMA": ("Poli", []),
         "EPOSTA": (None, ["Ege E-posta"]),
     }
+
+
+def test_a_partner_may_be_given_read_only(active_package, brand, actor):
+    """İYS grants a partner per brand × channel × {okuma, yazma, mutabakat}: the owner may keep
+    writing to itself and let the partner only read (docs/integration.md)."""
+    grant = _partner(brand, actor, PartnerFactory(), channels=("MESAJ",), write=False)
+    assert (grant.kind, grant.can_read, grant.can_write, grant.can_reconcile) == (
+        "partner",
+        True,
+        False,
+        False,
+    )
+
+
+def test_changing_only_the_write_right_replaces_the_grant_and_keeps_its_history(
+    active_package, brand, actor
+):
+    partner = PartnerFactory()
+    first = _partner(brand, actor, partner, channels=("MESAJ",))
+    read_only = _partner(brand, actor, partner, channels=("MESAJ",), write=False)
+    first.refresh_from_db()
+    assert read_only.pk != first.pk and not read_only.can_write
+    assert (first.end_reason, first.replaced_by_id, first.can_write) == (
+        "replaced",
+        read_only.pk,
+        True,
+    )
+    # a replay of the same choice changes nothing
+    assert _partner(brand, actor, partner, channels=("MESAJ",), write=False).pk == read_only.pk
+    both = _partner(brand, actor, partner, write=False)
+    rest = services.grant_revoke(  # revoking a channel keeps the rights of the rest
+        service_provider=brand.service_provider, grant_id=both.pk, channels=["ARAMA"], actor=actor
+    )
+    assert (rest.channels, rest.can_write) == (["MESAJ"], False)
+    assert Grant.objects.filter(brand=brand).count() == 4

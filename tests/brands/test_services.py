@@ -279,6 +279,21 @@ def test_database_refuses_write_or_reconciliation_for_an_ahs_grant(brand):
     assert Grant.objects.count() == 1
 
 
+def test_database_refuses_a_partner_grant_that_cannot_read(brand):
+    """A partner may be read-only (no write), never without read."""
+    base = {
+        "brand": brand,
+        "integrator": PartnerFactory(),
+        "kind": "partner",
+        "mesaj": True,
+        "granted_by": UserFactory(),
+    }
+    _insert(**base, can_read=False, can_write=True)
+    assert not Grant.objects.exists()
+    Grant.objects.create(**base, can_write=False)
+    assert Grant.objects.get().can_write is False
+
+
 def test_database_refuses_raising_an_existing_ahs_grant_to_write(brand):
     grant = AhsGrantFactory(brand=brand)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -289,6 +289,25 @@ def test_replacing_the_partner_through_the_page(provider_client, provider, brand
     assert (live.integrator, live.can_reconcile) == (new_partner, True)
 
 
+def test_the_owner_chooses_a_read_only_partner_on_the_page(provider_client, provider, brand):
+    SubscriptionFactory(service_provider=provider)
+    partner = PartnerFactory(title="Okuyan Ortak")
+    page = _html(provider_client.get(reverse("brands:partner_add", args=[brand.pk])))
+    assert "Yalnızca okuma yetkisi ver" in page
+    response = provider_client.post(
+        reverse("brands:partner_add", args=[brand.pk]),
+        {"integrator": partner.pk, "channels": ["MESAJ"], "read_only": "on"},
+    )
+    assert response.status_code == 302
+    grant = Grant.objects.get(brand=brand)
+    assert (grant.integrator, grant.can_read, grant.can_write) == (partner, True, False)
+    html = _html(provider_client.get(INDEX))
+    cell = html[html.index('data-testid="grid-77790-MESAJ"') :]
+    assert "Okuma: Okuyan Ortak" in cell[: cell.index("</td>")]
+    history = _html(provider_client.get(reverse("brands:history", args=[brand.pk])))
+    assert "MESAJ — yalnızca okuma" in history
+
+
 def test_ahs_page_explains_the_limits_and_saves_mesaj_only(provider_client, brand):
     ahs = AhsFactory(title="Mobilişim İletişim A.Ş.")
     PartnerFactory(title="Poli")

@@ -69,7 +69,11 @@ def make_world(role: str = "partner_write", *, limit: int | None = 150_000) -> W
         grant = AhsGrantFactory(brand=brand, mesaj=True, arama=True)
     else:
         grant = PartnerGrantFactory(
-            brand=brand, mesaj=True, arama=True, can_reconcile=role == "partner_reconcile"
+            brand=brand,
+            mesaj=True,
+            arama=True,
+            can_write=role != "partner_read",
+            can_reconcile=role == "partner_reconcile",
         )
     username = f"api-{role}-{next(_names)}"
     issued = api_user_create(integrator=grant.integrator, username=username)

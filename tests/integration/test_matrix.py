@@ -1,8 +1,10 @@
 """Every role × situation × endpoint → the exact status and error code.
 
-Partner grants always read and write (brands' constraint ``grant_partner_reads_and_writes``),
-so the partner roles are «write» (read + write) and «reconciliation» (read + write +
-mutabakat); a read-only caller is the AHS."""
+The roles are the rights İYS gives per brand × channel (docs/integration.md): a partner with
+«write» (read + write), a partner with «read» only (the owner's choice on Marka Yönetimi: it may
+query one consent and read its batches' results, never add or change), a partner with
+«reconciliation» (read + write + mutabakat) and an AHS (always read-only, one recipient at a
+time)."""
 
 import uuid
 
@@ -10,14 +12,14 @@ import pytest
 from django.utils import timezone
 
 from brands.services import grant_revoke
-from integration.access import Right, access_check
+from integration.access import Access, Right, access_check
 from integration.models import ApiBatch
 from integration.services import batch_submit
 from tests.factories import MembershipFactory
 
 from .conftest import KNOWN, Api, consent_body, error_code, make_world, record
 
-ROLES = ["partner_write", "partner_reconcile", "ahs"]
+ROLES = ["partner_write", "partner_read", "partner_reconcile", "ahs"]
 SITUATIONS = [
     "granted",
     "other_channel",
@@ -61,6 +63,15 @@ PARTNER_WRITE = {
         "changes": NO_RIGHT,
     },
 }
+WRITES = ("add", "batch")
+PARTNER_READ = {
+    situation: {
+        **row,
+        # Refused for the right before the channel; the package is checked after the right.
+        **dict.fromkeys(WRITES, NO_RIGHT),
+    }
+    for situation, row in PARTNER_WRITE.items()
+}
 PARTNER_RECONCILE = {
     situation: {**row, "changes": PACKAGE if situation == "package_lapsed" else OK}
     for situation, row in PARTNER_WRITE.items()
@@ -77,7 +88,12 @@ AHS_ROWS["other_channel"] = {
     "batch_result": AHS,
     "changes": AHS,
 }
-EXPECTED = {"partner_write": PARTNER_WRITE, "partner_reconcile": PARTNER_RECONCILE, "ahs": AHS_ROWS}
+EXPECTED = {
+    "partner_write": PARTNER_WRITE,
+    "partner_read": PARTNER_READ,
+    "partner_reconcile": PARTNER_RECONCILE,
+    "ahs": AHS_ROWS,
+}
 for rows in EXPECTED.values():
     for situation in ("other_brand", "other_provider", "revoked"):
         rows[situation] = dict.fromkeys(ENDPOINTS, GRANT)
@@ -108,6 +124,13 @@ def _batch_for(world) -> str:
     """A batch of this brand sent earlier by the integrator (for the result endpoint)."""
     if not world.grant.is_partner:
         return str(uuid.uuid4())
+    if not world.grant.can_write:  # sent while the partner could still write
+        grant = world.grant
+        access = Access(grant, grant.brand, grant.brand.service_provider, None)
+        batch = batch_submit(
+            access=access, api_user=world.api_user, rows=[consent_body()], body=b"1"
+        )
+        return str(batch.request_id)
     access = access_check(
         api_user=world.api_user,
         iys_code=world.provider.iys_code,

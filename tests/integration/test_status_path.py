@@ -1,0 +1,107 @@
+"""The status query's short path (issue 13, speed): the consent read with the token, the
+access-log row committed without waiting for the WAL flush, and the token statement as the
+connection's health check. Each keeps the answers and the guarantees of the long path."""
+
+import psycopg
+import pytest
+from django.db import connection
+
+from consents.models import Consent
+from integration.models import AccessLog
+from integration.schemas import ConsentOut
+from tests.factories import BrandFactory
+
+from .conftest import KNOWN, Api, error_code, make_world, record
+
+
+def _status(api, world, recipient, channel="MESAJ", brand=None):
+    brand = brand or world.brand
+    return api.post(
+        f"/sps/{world.provider.iys_code}/brands/{brand.code}/consents/status",
+        {"recipient": recipient, "recipientType": "BIREYSEL", "type": channel},
+    )
+
+
+def test_status_answers_alike_with_the_consent_read_with_the_token(
+    api, world, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # token + grant + package + consent; the access log
+        response = _status(api, world, "0532 111 00 00")  # normalized before the read
+    assert response.status_code == 200, response.content
+    consent = Consent.objects.get(brand=world.brand, recipient=KNOWN, channel="MESAJ")
+    assert response.json()["transactionId"] == str(consent.transaction_id)
+    assert response.json()["recipient"] == KNOWN
+    # Rendered by the route itself: the documented shape, field for field, as ninja would.
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert list(response.json()) == list(ConsentOut.model_fields)
+    assert ConsentOut(**response.json()).model_dump() == response.json()
+
+    with django_assert_num_queries(2):
+        response = _status(api, world, "+905321119999")
+    assert response.status_code == 404 and error_code(response) == "consent_not_found"
+
+
+def test_a_consent_of_another_brand_is_never_answered(api, world):
+    """The consent is joined to the grant's brand only: the same recipient on an ungranted
+    brand of the same provider is refused by the grant check, not read."""
+    record(world.other_brand, "+905321112222")
+    response = _status(api, world, "+905321112222", brand=world.other_brand)
+    assert response.status_code == 403 and error_code(response) == "grant_not_found"
+    response = _status(api, world, "+905321112222")
+    assert response.status_code == 404 and error_code(response) == "consent_not_found"
+
+
+def test_body_errors_keep_their_order_after_the_grant_checks(api, world):
+    response = _status(api, world, "not a phone")
+    assert response.status_code == 422 and error_code(response) != "consent_not_found"
+    response = _status(api, world, KNOWN, channel="FAX")
+    assert response.status_code == 422 and error_code(response) == "type_invalid"
+    response = _status(api, world, "x@ornek.com.tr", channel="EPOSTA")
+    assert response.status_code == 403 and error_code(response) == "channel_not_granted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_short_path_outside_a_transaction(client):
+    """As in production (no transaction around the request): the token statement planned in
+    its written order, the access-log row committed asynchronously; neither setting stays on
+    the connection."""
+    world = make_world()
+    BrandFactory()
+    assert not connection.in_atomic_block
+    response = _status(Api(client, world.token), world, KNOWN)
+    assert response.status_code == 200, response.content
+    log = AccessLog.objects.get(grant=world.grant)
+    assert (log.endpoint, log.http_status) == ("consent_status", 200)
+    with connection.cursor() as cursor:  # each SET LOCAL ended with its statement
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "8"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_connection_is_replaced_as_the_health_check_would(client):
+    """The token statement doubles as the health check (no ``SELECT 1`` before it): when the
+    server has dropped the connection, the call still succeeds, on a new connection."""
+    world = make_world()
+    api = Api(client, world.token)
+    assert _status(api, world, KNOWN).status_code == 200
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.health_check_enabled = True  # as CONN_HEALTH_CHECKS, between two requests
+    connection.health_check_done = False
+
+    response = _status(api, world, KNOWN)
+
+    assert response.status_code == 200, response.content
+    assert connection.connection.info.backend_pid != pid
