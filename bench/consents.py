@@ -31,6 +31,11 @@ def _setup():
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # As in a worker in production: with DEBUG the connection keeps the last 9,000 queries'
+    # text (a batch's locked read carries its 5,000 recipients), which reads as memory growth.
+    settings.DEBUG = False
     from accounts.bench import MEASURED_TITLE
     from accounts.models import Membership
 
@@ -84,19 +89,21 @@ def bench_upload(rows: int, batch_size: int | None) -> None:
     if batch_size:
         uploads.BATCH_SIZE = batch_size
     brand = provider.brands.order_by("pk").first()
-    seed = int(time.time())
-    # New recipients on every run: e-mails numbered from the run's seed, phones on one of the
-    # 70 mobile prefixes (50x … 59x) chosen by it (bench_data's own use 0530 and 0533).
-    prefix = f"5{'0134569'[seed // 10 % 7]}{seed % 10}"
+    # New recipients on every run (the n-th upload of the company): e-mails numbered by n,
+    # phones on one of the mobile prefixes 50x … 59x by n (bench_data's own are 0532…).
+    run = UploadBatch.objects.filter(service_provider=provider).count()
+    prefixes = [f"5{a}{b}" for a in "0134569" for b in "0123456789" if f"5{a}{b}" != "532"]
+    prefix = prefixes[run % len(prefixes)]
+    offset = run // len(prefixes) * rows
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
         f.write("recipient;type;recipientType;status;source;consentDate\n")
         for i in range(rows):
-            k = (seed % 1000) * 1_000_000 + i
             date = "2024-05-01 10:00:00"
             if i % 2:
-                f.write(f"0{prefix}{i // 2 % 10_000_000:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;{date}\n")
+                number = (offset + i // 2) % 10_000_000
+                f.write(f"0{prefix}{number:07d};MESAJ;BIREYSEL;ONAY;HS_WEB;{date}\n")
             else:
-                f.write(f"yeni{k}@örnek.com.tr;EPOSTA;BIREYSEL;ONAY;HS_EPOSTA;{date}\n")
+                f.write(f"yeni{run}-{i}@örnek.com.tr;EPOSTA;BIREYSEL;ONAY;HS_EPOSTA;{date}\n")
         path = f.name
     backend_cpu = _backend_cpu()
     cpu = time.process_time()

@@ -238,6 +238,10 @@ def upload_process(*, upload_id: int) -> UploadBatch:
     return batch
 
 
+# consent_clean's arguments for FIELDS, in that order.
+_CLEAN_ARGUMENTS = ("recipient", "channel", "recipient_type", "status", "source", "consent_date")
+
+
 def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
     """Read and validate ``BATCH_SIZE`` rows at a time: (rows read, cleaned items, their
     (line, row), refused (line, row, message)). Pure Python, no database."""
@@ -248,6 +252,7 @@ def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
     # unmapped optional field reads as None, a missing cell as "".
     positions = tuple(columns.get(f) for f in FIELDS)
     width = max(i for i in positions if i is not None) + 1
+    arguments = tuple(zip(_CLEAN_ARGUMENTS, positions, strict=True))
     while chunk := list(islice(numbered, BATCH_SIZE)):
         items, sources, invalid = [], [], []
         now = timezone.now()
@@ -255,21 +260,9 @@ def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
             if not "".join(row).strip():
                 continue
             cells = row if len(row) >= width else row + [""] * (width - len(row))
-            recipient, channel, recipient_type, status, source, consent_date = (
-                None if i is None else cells[i] for i in positions
-            )
+            values = {name: None if i is None else cells[i] for name, i in arguments}
             try:
-                items.append(
-                    consent_clean(
-                        recipient=recipient,
-                        channel=channel,
-                        recipient_type=recipient_type,
-                        status=status,
-                        source=source,
-                        consent_date=consent_date,
-                        now=now,
-                    )
-                )
+                items.append(consent_clean(**values, now=now))
                 sources.append((line, row))
             except ConsentInvalid as error:
                 invalid.append((line, row, error.message))
