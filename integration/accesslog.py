@@ -11,7 +11,7 @@ The fsync it skips cost ~5 ms per call, more than the rest of the status query
 
 from functools import wraps
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -29,9 +29,10 @@ _INSERT = (
 def access_log_write(**values) -> None:
     """One row, inserted without the ORM's per-call compilation (``integration.sql``); the
     values go through each field's own preparation, as ``AccessLog.objects.create`` would."""
-    params = [f.get_db_prep_save(values[f.attname], connection) for f in _FIELDS]
+    db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup
+    params = [f.get_db_prep_save(values[f.attname], db) for f in _FIELDS]
     statement = _INSERT
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if db.vendor == "postgresql" and not db.in_atomic_block:
         statement = _ASYNC_COMMIT + _INSERT  # one implicit transaction: this row only
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
