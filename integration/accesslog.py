@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import sql
 from .models import AccessLog
 
 _FIELDS = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
@@ -32,7 +33,7 @@ def access_log_write(**values) -> None:
     db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup
     params = [f.get_db_prep_save(values[f.attname], db) for f in _FIELDS]
     statement = _INSERT
-    if db.vendor == "postgresql" and not db.in_atomic_block:
+    if sql.own_transaction(db):
         statement = _ASYNC_COMMIT + _INSERT  # one implicit transaction: this row only
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

@@ -105,3 +105,34 @@ def test_a_dropped_connection_is_replaced_as_the_health_check_would(client):
 
     assert response.status_code == 200, response.content
     assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_setting_leaks_into_a_transaction_the_caller_opened():
+    """In a transaction someone else opened (``atomic`` or autocommit off) the statements are
+    sent plain: a ``SET LOCAL`` would last until that transaction ends."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from integration.accesslog import access_log_write
+
+    transaction.set_autocommit(False)
+    try:
+        access_log_write(
+            at=timezone.now(),
+            api_user_id=None,
+            integrator_id=None,
+            service_provider_id=None,
+            brand_id=None,
+            grant_id=None,
+            endpoint="test",
+            http_status=401,
+            error_code="unauthorized",
+            recipient_hash="",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+        transaction.rollback()
+    finally:
+        transaction.set_autocommit(True)
