@@ -19,16 +19,22 @@ def default_limit() -> int:
     return getattr(settings, "INTEGRATION_RATE_LIMIT_PER_MINUTE", 600)
 
 
+# One command per call: the counter and, on the window's first request, its expiry.
+_COUNT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 def _redis_count(backend, name: str) -> int:
-    """Count on Redis in one round trip: ``INCR`` and ``EXPIRE`` pipelined. django-redis's own
-    ``incr`` runs a Lua script (``EXISTS`` then ``INCRBY``) sent with every call, and needs an
-    ``add`` first in each window; the counter is the same key and value either way."""
+    """Count on Redis in one command (``EVALSHA`` of ``_COUNT``: the script is sent once per
+    Redis, then only its digest). django-redis's own ``incr`` sends a whole Lua script with
+    every call and needs an ``add`` first in each window; the counter is the same key and
+    value either way."""
+    client = backend.client.get_client(write=True)
     key = backend.client.make_key(name)
-    pipeline = backend.client.get_client(write=True).pipeline(transaction=False)
-    pipeline.incr(key)
-    pipeline.expire(key, WINDOW * 2)
-    count, _expires = pipeline.execute()
-    return int(count)
+    return int(client.register_script(_COUNT)(keys=[key], args=[WINDOW * 2]))
 
 
 def _count(name: str) -> int:
