@@ -15,10 +15,13 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from iys_portal.middleware import fixed_content_security_policy
+
 from . import sql
 from .models import AccessLog
 
 _FIELDS = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 _ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF; "
 _INSERT = (
     f"INSERT INTO {AccessLog._meta.db_table} "  # noqa: S608
@@ -68,6 +71,8 @@ def logged(view):
             error_code=entry.get("error_code", ""),
             recipient_hash=recipient_digest(entry.get("recipient", "")),
         )
-        return response
+        # JSON only, never a page: nothing may load, nothing may frame it (stricter than the
+        # site's policy, and not built again for every call).
+        return fixed_content_security_policy(response, API_CONTENT_SECURITY_POLICY)
 
     return wrapper

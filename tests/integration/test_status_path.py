@@ -136,3 +136,15 @@ def test_no_setting_leaks_into_a_transaction_the_caller_opened():
         transaction.rollback()
     finally:
         transaction.set_autocommit(True)
+
+
+def test_api_answers_carry_their_own_strict_policy(api, world, client):
+    """JSON only: nothing may load or frame it; the site's pages keep the site's policy."""
+    response = _status(api, world, KNOWN)
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    refused = Api(client, "wrong").post("/oauth2/token", {"grant_type": "x"})
+    assert refused["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    page = client.get("/")
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    docs = client.get("/api/docs")
+    assert "default-src 'none'" not in docs.get("Content-Security-Policy", "")
