@@ -15,6 +15,11 @@ except ImportError:  # pragma: no cover (a dependency; only the type check needs
     RedisCache = None
 
 
+class RateLimitUnavailable(Exception):
+    """The counter could not be reached (Redis down): the caller refuses the call (fails
+    closed) rather than let it through uncounted."""
+
+
 def default_limit() -> int:
     return getattr(settings, "INTEGRATION_RATE_LIMIT_PER_MINUTE", 600)
 
@@ -32,9 +37,14 @@ def _redis_count(backend, name: str) -> int:
     Redis, then only its digest). django-redis's own ``incr`` sends a whole Lua script with
     every call and needs an ``add`` first in each window; the counter is the same key and
     value either way."""
-    client = backend.client.get_client(write=True)
-    key = backend.client.make_key(name)
-    return int(client.register_script(_COUNT)(keys=[key], args=[WINDOW * 2]))
+    from redis.exceptions import RedisError
+
+    try:
+        client = backend.client.get_client(write=True)
+        key = backend.client.make_key(name)
+        return int(client.register_script(_COUNT)(keys=[key], args=[WINDOW * 2]))
+    except RedisError as error:
+        raise RateLimitUnavailable from error
 
 
 def _count(name: str) -> int:
@@ -42,13 +52,17 @@ def _count(name: str) -> int:
     if RedisCache is not None and isinstance(backend, RedisCache):
         return _redis_count(backend, name)
     try:  # one round trip once the window's counter exists
-        return cache.incr(name)
+        count = cache.incr(name)
     except ValueError:  # the window's first request (or two racing: ``add`` picks one)
-        return 1 if cache.add(name, 1, timeout=WINDOW * 2) else cache.incr(name)
+        count = 1 if cache.add(name, 1, timeout=WINDOW * 2) else cache.incr(name)
+    if count is None:  # a cache that swallows its errors
+        raise RateLimitUnavailable
+    return count
 
 
 def rate_limit_wait(*, key: str, limit: int, now: float | None = None) -> int | None:
-    """Count one request; return the seconds until the window ends when over ``limit``."""
+    """Count one request; return the seconds until the window ends when over ``limit``.
+    Raises ``RateLimitUnavailable`` when the counter cannot be reached."""
     now = time.time() if now is None else now
     window = int(now // WINDOW)
     count = _count(f"iys-api-rate:{key}:{window}")

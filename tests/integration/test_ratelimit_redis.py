@@ -31,3 +31,34 @@ def test_counts_per_window_on_redis_and_expires():
     assert 0 < cache.ttl(name) <= WINDOW * 2
     assert rate_limit_wait(key=key, limit=3, now=now + WINDOW) is None  # a new window
     cache.delete_many([name, f"iys-api-rate:{key}:{int(now // WINDOW) + 1}"])
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,  # as production
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+            },
+        }
+    }
+)
+def test_without_redis_calls_are_refused_not_let_through(db, client):
+    """Fails closed: 503 with Retry-After, never an uncounted call (nor a 500)."""
+    from .conftest import KNOWN, Api, error_code, make_world
+
+    world = make_world()
+    response = Api(client, world.token).post(
+        f"/sps/{world.provider.iys_code}/brands/{world.brand.code}/consents/status",
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+    )
+    assert response.status_code == 503, response.content
+    assert error_code(response) == "rate_limit_unavailable"
+    assert response["Retry-After"] == "5"
+    response = Api(client, None).post(
+        "/oauth2/token", {"grant_type": "password", "username": world.username, "password": "x"}
+    )
+    assert response.status_code == 503 and error_code(response) == "rate_limit_unavailable"
