@@ -11,13 +11,17 @@ The fsync it skips cost ~5 ms per call, more than the rest of the status query
 
 from functools import wraps
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from iys_portal.middleware import fixed_content_security_policy
+
+from . import sql
 from .models import AccessLog
 
 _FIELDS = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 _ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF; "
 _INSERT = (
     f"INSERT INTO {AccessLog._meta.db_table} "  # noqa: S608
@@ -29,9 +33,10 @@ _INSERT = (
 def access_log_write(**values) -> None:
     """One row, inserted without the ORM's per-call compilation (``integration.sql``); the
     values go through each field's own preparation, as ``AccessLog.objects.create`` would."""
-    params = [f.get_db_prep_save(values[f.attname], connection) for f in _FIELDS]
+    db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup
+    params = [f.get_db_prep_save(values[f.attname], db) for f in _FIELDS]
     statement = _INSERT
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if sql.own_transaction(db):
         statement = _ASYNC_COMMIT + _INSERT  # one implicit transaction: this row only
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -66,6 +71,8 @@ def logged(view):
             error_code=entry.get("error_code", ""),
             recipient_hash=recipient_digest(entry.get("recipient", "")),
         )
-        return response
+        # JSON only, never a page: nothing may load, nothing may frame it (stricter than the
+        # site's policy, and not built again for every call).
+        return fixed_content_security_policy(response, API_CONTENT_SECURITY_POLICY)
 
     return wrapper

@@ -16,7 +16,7 @@ from consents.models import Channel
 
 from .credentials import token_authenticate, token_issue, token_refresh
 from .errors import ApiError, unauthorized, unprocessable
-from .ratelimit import default_limit, rate_limit_wait
+from .ratelimit import RateLimitUnavailable, default_limit, rate_limit_wait
 from .schemas import ErrorOut, ProviderRightsOut, TokenOut
 from .selectors import integrator_providers
 from .services import recipient_normalize
@@ -32,7 +32,7 @@ etkin paketi. Bir yetkinin kaldırılması bir sonraki istekte geçerlidir.
 **Hatalar** her zaman `{"errors": [{"code", "location", "message"}]}` biçimindedir: 401 geçerli
 belirteç yok, 403 yetki yok, 404 bilinmeyen hizmet sağlayıcı / marka / izin / istek, 422 kurala
 aykırı gövde, 429 istek sınırı aşıldı (`Retry-After` başlığı kaç saniye sonra
-deneneceğini söyler).
+deneneceğini söyler), 503 istek sınırı şu anda denetlenemiyor (yine `Retry-After`).
 
 Denetim sırası (ilk aykırılık döner): hizmet sağlayıcı ve marka var mı (404
 `provider_not_found`, `brand_not_found`), entegratörünüzün bu markada canlı yetkisi var mı (403
@@ -77,6 +77,19 @@ def _consent_of(request: HttpRequest) -> tuple[str, str] | None:
         return None
 
 
+def _counted(*, key: str, limit: int) -> int | None:
+    """``rate_limit_wait``, refusing the call (503) when the counter cannot be reached."""
+    try:
+        return rate_limit_wait(key=key, limit=limit)
+    except RateLimitUnavailable:
+        raise ApiError(
+            503,
+            "rate_limit_unavailable",
+            _("İstek sınırı şu anda denetlenemiyor; birkaç saniye sonra yeniden deneyin."),
+            headers={"Retry-After": "5"},
+        ) from None
+
+
 class BearerAuth(HttpBearer):
     """An access token from ``/oauth2/token``; then the API user's rate limit."""
 
@@ -89,7 +102,7 @@ class BearerAuth(HttpBearer):
         log = getattr(request, "api_log", {})
         log.update(api_user_id=api_user.pk, integrator_id=api_user.integrator_id)
         limit = api_user.rate_limit or default_limit()
-        wait = rate_limit_wait(key=f"user:{api_user.pk}", limit=limit)
+        wait = _counted(key=f"user:{api_user.pk}", limit=limit)
         if wait is not None:
             raise ApiError(
                 429,
@@ -206,7 +219,7 @@ def token(request: HttpRequest):
     grant_type = str(params.get("grant_type") or "")
     if grant_type == "password":
         username = str(params.get("username") or "")
-        wait = rate_limit_wait(key=f"token:{username.lower()}", limit=default_limit())
+        wait = _counted(key=f"token:{username.lower()}", limit=default_limit())
         if wait is not None:
             raise ApiError(
                 429,

@@ -53,6 +53,12 @@ def fetch_one(sql: str, params) -> tuple | None:
         return cursor.fetchone()
 
 
+def own_transaction(db) -> bool:
+    """Whether a statement sent now on PostgreSQL is its own (implicit) transaction, so that a
+    ``SET LOCAL`` sent with it ends with it: autocommit, no ``atomic`` block open."""
+    return db.vendor == "postgresql" and not db.in_atomic_block and db.get_autocommit()
+
+
 # Joins planned in the order written (``SET LOCAL``: this statement's implicit transaction
 # only). For a statement of unique-key lookups written in their natural order (each join finds
 # at most one row by a unique index), the planner's search over every join order costs more
@@ -64,7 +70,7 @@ WRITTEN_ORDER = "SET LOCAL join_collapse_limit = 1; "
 def fetch_one_in_written_order(sql: str, params) -> tuple | None:
     """``fetch_one`` of a statement whose joins must be planned in the order written (see
     ``WRITTEN_ORDER``), on PostgreSQL outside a transaction; as written elsewhere."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not own_transaction(connection):
         return fetch_one(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(WRITTEN_ORDER + sql, params)

@@ -2,6 +2,8 @@
 
 import re
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
 from django.http import HttpResponseBadRequest
 from django.template import loader
 
@@ -58,3 +60,24 @@ class RejectControlCharactersMiddleware:
             body = loader.get_template("400.html").render({"control_characters": True})
             return HttpResponseBadRequest(body)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, except for a response that carries its own fixed policy
+    (``fixed_content_security_policy``): django-csp builds the site's policy for every response
+    before looking whether the response already has one, which it then keeps. The integration
+    API's JSON answers carry a stricter policy of their own (``default-src 'none'``), on the
+    call made before every message a partner sends."""
+
+    def process_response(self, request, response):
+        if getattr(response, "fixed_content_security_policy", False) and CSP_HEADER in response:
+            return response
+        return super().process_response(request, response)
+
+
+def fixed_content_security_policy(response, policy: str):
+    """Give ``response`` its own Content-Security-Policy (``ContentSecurityPolicyMiddleware``
+    keeps it as is)."""
+    response[CSP_HEADER] = policy
+    response.fixed_content_security_policy = True
+    return response

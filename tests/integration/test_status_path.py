@@ -105,3 +105,46 @@ def test_a_dropped_connection_is_replaced_as_the_health_check_would(client):
 
     assert response.status_code == 200, response.content
     assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_setting_leaks_into_a_transaction_the_caller_opened():
+    """In a transaction someone else opened (``atomic`` or autocommit off) the statements are
+    sent plain: a ``SET LOCAL`` would last until that transaction ends."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from integration.accesslog import access_log_write
+
+    transaction.set_autocommit(False)
+    try:
+        access_log_write(
+            at=timezone.now(),
+            api_user_id=None,
+            integrator_id=None,
+            service_provider_id=None,
+            brand_id=None,
+            grant_id=None,
+            endpoint="test",
+            http_status=401,
+            error_code="unauthorized",
+            recipient_hash="",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+        transaction.rollback()
+    finally:
+        transaction.set_autocommit(True)
+
+
+def test_api_answers_carry_their_own_strict_policy(api, world, client):
+    """JSON only: nothing may load or frame it; the site's pages keep the site's policy."""
+    response = _status(api, world, KNOWN)
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    refused = Api(client, "wrong").post("/oauth2/token", {"grant_type": "x"})
+    assert refused["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    page = client.get("/")
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    docs = client.get("/api/docs")
+    assert "default-src 'none'" not in docs.get("Content-Security-Policy", "")
