@@ -15,6 +15,12 @@ from iys_portal.seeding import app_modules
 # (name, url name, kwargs, who) — pages whose URL name does not exist are left out.
 TARGETS = [
     ("Baseline (bare view + template)", "bench_baseline", {}, None),
+    (
+        "Baseline, logged in (session, user, membership, tiny template)",
+        "bench_baseline_authenticated",
+        {},
+        "portal",
+    ),
     ("Ana sayfa (anonim)", "home", {}, None),
     ("Ana sayfa (firma)", "home", {}, "portal"),
     ("Paket Yönetimi", "packages:manage", {}, "portal"),

@@ -1,0 +1,124 @@
+"""CPU per request of the portal pages, in-process, with the benchmark's production settings.
+
+    .venv/bin/python bench/profile_pages.py --db-prefix iys_pages            # CPU ms per page
+    .venv/bin/python bench/profile_pages.py --db-prefix iys_pages --profile "Marka"  # pyinstrument
+
+Uses the data set bench/run.py built (``<prefix>_<providers>``) and the same environment as
+its gunicorn (DEBUG off, persistent connections, cached template loader, the same middleware),
+and calls the WSGI application directly — no HTTP, no wrk — so that the figure is the process's
+own CPU time (``time.process_time``) per request, which a shared machine disturbs far less than
+requests/s. PostgreSQL's own time is not in it (another process); the query count is.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from http.cookies import SimpleCookie
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _environ(path: str, cookie: str | None, headers: dict) -> dict:
+    path_info, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_USER_AGENT": "bench",
+        "HTTP_ACCEPT": "text/html",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    if cookie:
+        morsels = SimpleCookie(cookie)
+        environ["HTTP_COOKIE"] = "; ".join(f"{k}={m.coded_value}" for k, m in morsels.items())
+    for name, value in headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+def call(application, path: str, cookie: str | None, headers: dict) -> tuple[str, bytes]:
+    status = {}
+
+    def start_response(code, response_headers, exc_info=None):
+        status["code"] = code
+
+    body = b"".join(application(_environ(path, cookie, headers), start_response))
+    return status["code"], body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--db-prefix", default="iys_bench")
+    parser.add_argument("--providers", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
+    parser.add_argument("--profile", default="", help="pyinstrument for pages whose name has this")
+    parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    args = parser.parse_args()
+
+    from run import production_env
+
+    os.environ.update(production_env(f"{args.db_prefix}_{args.providers}"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "iys_portal.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    out = __import__("io").StringIO()
+    call_command("bench_data", "--providers", "0", "--json", stdout=out)
+    fixtures = json.loads(out.getvalue().strip().splitlines()[-1])
+    application = get_wsgi_application()
+
+    print(f"{'page':<66} {'CPU ms/req':>10} {'queries':>8}")
+    for target in fixtures["targets"]:
+        if args.only and args.only not in target["name"]:
+            continue
+        cookie = fixtures["cookies"].get(target["as"]) if target["as"] else None
+        headers = target.get("headers", {})
+        for _ in range(20):  # warm-up: templates, translations, URL resolver, connection
+            code, _body = call(application, target["path"], cookie, headers)
+        if not code.startswith("200"):
+            raise SystemExit(f"{target['name']}: {code}")
+        with CaptureQueriesContext(connection) as queries:
+            call(application, target["path"], cookie, headers)
+        started = time.process_time()
+        for _ in range(args.requests):
+            call(application, target["path"], cookie, headers)
+        cpu_ms = (time.process_time() - started) * 1000 / args.requests
+        print(f"{target['name']:<66} {cpu_ms:10.2f} {len(queries):8d}", flush=True)
+        if args.profile and args.profile in target["name"]:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+            for _ in range(args.requests):
+                call(application, target["path"], cookie, headers)
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
