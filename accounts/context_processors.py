@@ -14,10 +14,14 @@ def current_provider(request):
             "switchable_memberships": (),
         }
     membership = getattr(request, "membership", None)
+    # Read by CurrentProviderMiddleware with the membership check of this very request.
+    active = getattr(request, "active_memberships", None)
     return {
         # For showing only the buttons a person may use; views and services check again.
         "current_roles": membership.effective_roles if membership is not None else frozenset(),
         "current_provider": getattr(request, "service_provider", None),
         "current_membership": getattr(request, "membership", None),
-        "switchable_memberships": SimpleLazyObject(lambda: list(memberships_active_for(user=user))),
+        "switchable_memberships": active
+        if active is not None
+        else SimpleLazyObject(lambda: list(memberships_active_for(user=user))),
     }

@@ -72,6 +72,14 @@ def main() -> None:
     parser.add_argument("--providers", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--profile", default="", help="pyinstrument for pages whose name has this")
+    parser.add_argument(
+        "--cprofile", default="", help="cProfile on CPU time for pages whose name has this"
+    )
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key")
+    parser.add_argument(
+        "--filter", default="", help="cProfile: only functions whose file matches this regex"
+    )
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
     args = parser.parse_args()
 
@@ -85,7 +93,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     out = __import__("io").StringIO()
     call_command("bench_data", "--providers", "0", "--json", stdout=out)
@@ -102,13 +109,22 @@ def main() -> None:
             code, _body = call(application, target["path"], cookie, headers)
         if not code.startswith("200"):
             raise SystemExit(f"{target['name']}: {code}")
-        with CaptureQueriesContext(connection) as queries:
+        queries: list[str] = []
+
+        def record(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(record):
             call(application, target["path"], cookie, headers)
         started = time.process_time()
         for _ in range(args.requests):
             call(application, target["path"], cookie, headers)
         cpu_ms = (time.process_time() - started) * 1000 / args.requests
         print(f"{target['name']:<66} {cpu_ms:10.2f} {len(queries):8d}", flush=True)
+        if args.sql:
+            for sql in queries:
+                print("    " + sql[:300])
         if args.profile and args.profile in target["name"]:
             from pyinstrument import Profiler
 
@@ -118,6 +134,17 @@ def main() -> None:
                 call(application, target["path"], cookie, headers)
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
+        if args.cprofile and args.cprofile in target["name"]:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            for _ in range(args.requests):
+                call(application, target["path"], cookie, headers)
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), 35)
 
 
 if __name__ == "__main__":
