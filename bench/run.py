@@ -301,6 +301,9 @@ def main() -> None:
         server.wait(timeout=20)
 
     lines = [
+        f"Run {time.strftime('%Y-%m-%d %H:%M %Z')}: `.venv/bin/python bench/run.py "
+        f"{' '.join(sys.argv[1:])}`",
+        "",
         f"Machine: {os.cpu_count()} cores; gunicorn {args.workers} sync workers; wrk "
         f"{args.threads} threads, {args.connections} connections, {args.duration} s per page; "
         f"PostgreSQL; {args.providers} service providers; load average before / after: "
