@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import provider_required
+from iys_portal.reversed_urls import ReversedUrl
 
 from . import selectors
 from .access import can_write_consents, consent_writer_required
@@ -45,6 +46,9 @@ def index(request):
     )
     query = request.GET.copy()
     query.pop("sayfa", None)
+    detail_url = ReversedUrl("consents:detail", 1)  # reversed once, not once per row
+    for consent in page.rows:
+        consent.detail_url = detail_url(consent.pk)
     return render(
         request,
         "consents/index.html",

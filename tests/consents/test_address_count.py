@@ -73,7 +73,7 @@ def test_paket_yonetimi_query_count_is_constant_in_consents(
     with CaptureQueriesContext(connection) as queries:
         response = provider_client.get(reverse("packages:manage"))
     assert response.context["overview"].measured.phones == n
-    assert len(queries) == 9  # as tests/packages/test_views.py QUERIES_MANAGE
+    assert len(queries) == 8  # as tests/packages/test_views.py QUERIES_MANAGE
 
 
 def test_sizing_helper_starts_from_the_measured_count(
