@@ -56,15 +56,10 @@ class RecordedVia(models.TextChoices):
     API = "api", _("Entegrasyon (API)")
 
 
-class _Recorded(models.Model):
-    """Who recorded a change: a portal user, an upload batch or an API client (the integration
-    API's client model comes with its own issue; its id is kept here until then)."""
-
-    recorded_at = models.DateTimeField(_("kayıt zamanı"), default=timezone.now)
-    recorded_via = models.CharField(_("kayıt kanalı"), max_length=10, choices=RecordedVia.choices)
-    # No single-column indexes on these two: they are never searched alone and every index
-    # costs each of the millions of inserts (see bench/RESULTS.md).
-    recorded_by = models.ForeignKey(
+def _recorded_by_field(**options) -> models.ForeignKey:
+    # No single-column index: never searched alone, and every index costs each of the
+    # millions of inserts (see bench/RESULTS.md).
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
@@ -72,8 +67,12 @@ class _Recorded(models.Model):
         related_name="+",
         verbose_name=_("kaydeden"),
         db_index=False,
+        **options,
     )
-    upload = models.ForeignKey(
+
+
+def _upload_field(**options) -> models.ForeignKey:
+    return models.ForeignKey(
         "consents.UploadBatch",
         on_delete=models.PROTECT,
         null=True,
@@ -81,7 +80,18 @@ class _Recorded(models.Model):
         related_name="+",
         verbose_name=_("yükleme"),
         db_index=False,
+        **options,
     )
+
+
+class _Recorded(models.Model):
+    """Who recorded a change: a portal user, an upload batch or an API client (the integration
+    API's client model comes with its own issue; its id is kept here until then)."""
+
+    recorded_at = models.DateTimeField(_("kayıt zamanı"), default=timezone.now)
+    recorded_via = models.CharField(_("kayıt kanalı"), max_length=10, choices=RecordedVia.choices)
+    recorded_by = _recorded_by_field()
+    upload = _upload_field()
     api_client_id = models.PositiveBigIntegerField(_("API istemcisi"), null=True, blank=True)
 
     class Meta:
@@ -154,19 +164,41 @@ class Consent(_Recorded):
 
 class ConsentEvent(_Recorded):
     """One change of a consent, never edited or deleted: the history, and the changes feed
-    (ordered by id) that the integration API serves to partners with reconciliation rights."""
+    (ordered by id) that the integration API serves to partners with reconciliation rights.
+
+    Only ``consent`` is a foreign key in the database. ``service_provider``, ``brand``,
+    ``recorded_by`` and ``upload`` are copies of the consent's values at the time of the change
+    and have no database constraint (``db_constraint=False``): every event is written in the
+    same transaction as its consent row (``consents.writes.write``), and that row's own foreign
+    keys check the same provider, brand, user and upload, so the event's checks would test the
+    same values a second time — four of the nine key checks per new consent at commit, ~3.4 µs
+    each (bench/RESULTS.md). The ORM still refuses to delete a provider, brand, user or upload
+    that has events (``on_delete=PROTECT`` is enforced by Django's collector, not the database);
+    tests/consents/test_event_copies.py checks both.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", _("Eklendi")
         CHANGED = "changed", _("Değişti")
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")
+    # Copies of the consent's values: no database constraint (see the docstring).
     service_provider = models.ForeignKey(
-        "accounts.ServiceProvider", on_delete=models.PROTECT, related_name="+", db_index=False
+        "accounts.ServiceProvider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     brand = models.ForeignKey(
-        "brands.Brand", on_delete=models.PROTECT, related_name="+", db_index=False
+        "brands.Brand",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
+    recorded_by = _recorded_by_field(db_constraint=False)
+    upload = _upload_field(db_constraint=False)
     action = models.CharField(_("işlem"), max_length=10, choices=Action.choices)
     recipient = models.CharField(_("alıcı"), max_length=254)
     channel = models.CharField(_("kanal"), max_length=6, choices=Channel.choices)

@@ -7,6 +7,7 @@ operations. Both do the same writes; the decisions are made once, in ``services`
 
 import re
 from datetime import datetime
+from itertools import islice
 
 from django.db import connection
 
@@ -146,18 +147,22 @@ def _escaped(text: str) -> str:
 
 
 class _Texts:
-    """Values in COPY's text format; a batch repeats its few dates, so each is formatted once."""
+    """Values in COPY's text format; a batch repeats its few dates, so each is formatted once
+    (``dates[value]``: a dictionary look-up, formatted on the first miss)."""
 
-    def __init__(self):
-        self.dates: dict[datetime, str] = {}
+    class _Dates(dict):
+        def __missing__(self, value: datetime) -> str:
+            text = self[value] = value.isoformat()
+            return text
+
+    def __init__(self, recipients: list[str]):
+        self.dates = self._Dates({None: "\\N"})
+        # Recipients are normalised phones and e-mails; only a quoted e-mail local part may
+        # hold a character to escape, so one search over the batch decides for all of them.
+        self.escape = _escaped if _NEEDS_ESCAPE.search("\x00".join(recipients)) else str
 
     def date(self, value: datetime | None) -> str:
-        if value is None:
-            return "\\N"
-        text = self.dates.get(value)
-        if text is None:
-            text = self.dates[value] = value.isoformat()
-        return text
+        return self.dates[value]
 
     @staticmethod
     def optional(value) -> str:
@@ -166,17 +171,13 @@ class _Texts:
 
 def _copy(table: str, columns: tuple[str, ...], lines) -> None:
     """COPY text lines built here: psycopg's ``write_row`` adapted value by value, which cost
-    more per row than the database's own work on it (bench/RESULTS.md)."""
+    more per row than the database's own work on it (bench/RESULTS.md). Sent in chunks, so
+    PostgreSQL parses one while the next is built."""
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    lines = iter(lines)
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        chunk = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) == _COPY_CHUNK:
-                copy.write("".join(chunk))
-                chunk.clear()
-        if chunk:
-            copy.write("".join(chunk))
+        while chunk := "".join(islice(lines, _COPY_CHUNK)):
+            copy.write(chunk)
 
 
 def write(
@@ -195,19 +196,19 @@ def write(
     recorded = (who["recorded_via"], who["recorded_by_id"], who["upload_id"], who["api_client_id"])
     if _is_postgres():
         _assign_ids(created)
-        texts = _Texts()
+        texts = _Texts([r.recipient for r in created] + [e[0].recipient for e in events])
         recorded_text = "\t".join((_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
         if created:
             now_text = texts.date(now)
             tail = f"\t{now_text}\t{now_text}\t{recorded_text}\n"
-            date = texts.date
+            dates, escape = texts.dates, texts.escape
             _copy(
                 "consents_consent",
                 CONSENT_COLUMNS,
                 (
-                    f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{_escaped(r.recipient)}\t"
+                    f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{escape(r.recipient)}\t"
                     f"{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
-                    f"{date(r.consent_date)}\t{r.transaction_id}{tail}"
+                    f"{dates[r.consent_date]}\t{r.transaction_id}{tail}"
                     for r in created
                 ),
             )
@@ -224,14 +225,14 @@ def write(
 
 
 def _event_lines(events, service_provider_id: int, recorded_text: str, texts: "_Texts"):
-    date = texts.date
+    dates, escape = texts.dates, texts.escape
     for row, action, previous, snapshot in events:
         recipient_type, status, source, consent_date, transaction_id, recorded_at = snapshot
         yield (
             f"{row.id}\t{service_provider_id}\t{row.brand_id}\t{action}\t"
-            f"{_escaped(row.recipient)}\t{row.channel}\t{recipient_type}\t{status}\t"
-            f"{previous}\t{source}\t{date(consent_date)}\t{transaction_id}\t"
-            f"{date(recorded_at)}\t{recorded_text}\n"
+            f"{escape(row.recipient)}\t{row.channel}\t{recipient_type}\t{status}\t"
+            f"{previous}\t{source}\t{dates[consent_date]}\t{transaction_id}\t"
+            f"{dates[recorded_at]}\t{recorded_text}\n"
         )
 
 

@@ -163,3 +163,21 @@ def test_counter_equals_recount_after_any_sequence(provider, brand, other_brand,
     count = address_count_for(service_provider=provider)
     recount = address_recount(service_provider=provider)
     assert (count.phones, count.emails) == (recount["phone"], recount["email"])
+
+
+def test_batch_transaction_ids_are_version_4_uuids_that_behave_as_uuids():
+    import copy
+    import pickle
+    import uuid
+
+    from consents.services import _uuid4s
+
+    made = list(_uuid4s(2000))
+    assert len({m.int for m in made}) == 2000
+    for value in made:
+        plain = uuid.UUID(str(value))
+        assert str(value) == uuid.UUID.__str__(value) and value == plain
+        assert hash(value) == hash(plain) and value.version == 4
+        assert value.variant == uuid.RFC_4122
+        for again in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):  # noqa: S301
+            assert type(again) is uuid.UUID and again == value

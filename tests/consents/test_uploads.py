@@ -42,31 +42,6 @@ def xlsx_file(rows, name="izinler.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-@pytest.fixture
-def run_upload(django_capture_on_commit_callbacks):
-    def run(provider, brand, user, uploaded):
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = _upload(provider, brand, user, uploaded)
-        batch.refresh_from_db()
-        return batch
-
-    return run
-
-
-def _upload(provider, brand, user, uploaded):
-    batch = upload_create(
-        service_provider=provider, brand_id=brand.pk, uploaded=uploaded, actor=user
-    )
-    assert batch.mapping == {
-        f: i
-        for i, f in enumerate(
-            ["recipient", "type", "recipientType", "status", "source", "consentDate"]
-        )
-    }
-    upload_set_mapping(service_provider=provider, upload_id=batch.pk, mapping=batch.mapping)
-    return batch
-
-
 def result_lines(batch):
     with batch.result_file.open("rb") as handle:
         rows = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig")), delimiter=";"))
