@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .selectors import membership_get_active
+from .selectors import memberships_active_for
 
 SESSION_PROVIDER_KEY = "current_provider_id"
 SESSION_LAST_SEEN_KEY = "last_seen"
@@ -39,6 +39,9 @@ class CurrentProviderMiddleware:
     """Sets ``request.membership`` and ``request.service_provider`` for the chosen company.
 
     The membership is checked on every request, so a deactivated delegate loses access at once.
+    The check reads the person's active memberships (one query, with their companies) and
+    keeps them as ``request.active_memberships``: the header's company switcher shows the same
+    list, so a page does not query for it a second time.
     """
 
     def __init__(self, get_response):
@@ -49,7 +52,11 @@ class CurrentProviderMiddleware:
         request.service_provider = None
         provider_id = request.session.get(SESSION_PROVIDER_KEY)
         if provider_id is not None and request.user.is_authenticated:
-            membership = membership_get_active(user=request.user, service_provider_id=provider_id)
+            request.active_memberships = list(memberships_active_for(user=request.user))
+            membership = next(
+                (m for m in request.active_memberships if m.service_provider_id == provider_id),
+                None,
+            )
             if membership is None:
                 request.session.pop(SESSION_PROVIDER_KEY, None)
             else:

@@ -4,9 +4,13 @@
 
 1. creates (once) a PostgreSQL database with ``manage.py bench_data --providers N``;
 2. starts gunicorn on loopback with production settings (DEBUG off, persistent connections);
-3. drives each page with wrk for a bounded time, side by side with a bare Django view;
-4. prints requests/s, p50, p99, errors and the ratio to the baseline, and the query count of
-   every page at a small and the large data size (measured in-process with the test client).
+3. drives each page with wrk for a bounded time, side by side with two yardsticks: a bare Django
+   view, and a bare logged-in view (the same middleware, a session, the user and membership
+   lookups, the portal's login and company check, a tiny template);
+4. prints requests/s, p50, p99, errors, each page's req/s and p99 against both yardsticks and
+   whether it meets issue 16's target, the load average, and the query count of every page at
+   a small and the large data size (measured in-process with the test client): a Markdown
+   table to paste into bench/RESULTS.md (also written to --output).
 
 Only loopback traffic; every wrk run is bounded by --duration.
 """
@@ -154,6 +158,75 @@ def run_wrk(
     }
 
 
+BARE = "Baseline (bare view + template)"
+LOGGED_IN = "Baseline, logged in (session, user, membership, tiny template)"
+ANONYMOUS_HOME = "Ana sayfa (anonim)"
+DESKS = ("Muhasebe", "Destek")
+# Issue 16's targets, measured in one run.
+TARGETS = {
+    "portal": (0.50, 3.0),  # req/s ≥ 50% of the logged-in yardstick, p99 ≤ 3× its p99
+    "desk": (0.30, None),  # desk lists: req/s ≥ 30% of the logged-in yardstick
+    "anonymous": (0.70, None),  # the anonymous home page: req/s ≥ 70% of the bare view
+}
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _target(row: dict, bare: dict | None, logged_in: dict | None) -> str:
+    """``ok``/``missed`` against the page's target, or ``—`` for the yardsticks themselves."""
+    name = row["name"]
+    if name in (BARE, LOGGED_IN):
+        return "—"
+    if name == ANONYMOUS_HOME:
+        minimum, _ = TARGETS["anonymous"]
+        return "—" if bare is None else _ok(row["rps"] / bare["rps"] >= minimum)
+    if logged_in is None:
+        return "—"
+    minimum, p99_factor = TARGETS["desk" if name.startswith(DESKS) else "portal"]
+    met = row["rps"] / logged_in["rps"] >= minimum
+    if p99_factor is not None:
+        met = met and row["p99"] <= p99_factor * logged_in["p99"]
+    return _ok(met)
+
+
+def _ok(met: bool) -> str:
+    return "ok" if met else "**missed**"
+
+
+def ratio_table(results: list[dict], queries_small: dict, queries_large: dict) -> list[str]:
+    """The results as a Markdown table with each page's req/s and p99 against the bare view and
+    the logged-in yardstick, and whether it meets its target (pasteable into RESULTS.md)."""
+    bare = next((r for r in results if r["name"] == BARE), None)
+    logged_in = next((r for r in results if r["name"] == LOGGED_IN), None)
+
+    def ratio(value: float, of: dict | None, key: str) -> str:
+        return "—" if of is None or not of[key] else f"{value / of[key]:.2f}"
+
+    lines = [
+        "| page | req/s | p50 ms | p99 ms | errors "
+        "| req/s vs bare | p99 vs bare | req/s vs logged-in | p99 vs logged-in | target "
+        "| queries (small) | queries (large) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['name']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} "
+            f"| {ratio(r['rps'], bare, 'rps')} | {ratio(r['p99'], bare, 'p99')} "
+            f"| {ratio(r['rps'], logged_in, 'rps')} | {ratio(r['p99'], logged_in, 'p99')} "
+            f"| {_target(r, bare, logged_in)} "
+            f"| {queries_small.get(r['name'], '—')} | {queries_large.get(r['name'], '—')} |"
+        )
+    lines += [
+        "",
+        "Targets (issue 16, one run): every portal page ≥ 0.50× the logged-in yardstick's req/s "
+        "with p99 ≤ 3× its p99; the desk lists ≥ 0.30× its req/s; the anonymous home page "
+        "≥ 0.70× the bare view's req/s.",
+    ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -219,6 +292,7 @@ def _measure(args, fixtures: dict, small_env: dict, large_env: dict) -> None:
         env=large_env,
     )
     results = []
+    load_before = _load_average()
     try:
         wait_until_up(f"{base}/healthz")
         for target in fixtures["targets"]:
@@ -241,22 +315,14 @@ def _measure(args, fixtures: dict, small_env: dict, large_env: dict) -> None:
         server.terminate()
         server.wait(timeout=20)
 
-    baseline = next(r for r in results if r["name"].startswith("Baseline"))
     lines = [
         f"Machine: {os.cpu_count()} cores; gunicorn {args.workers} sync workers; wrk "
         f"{args.threads} threads, {args.connections} connections, {args.duration} s per page; "
-        f"PostgreSQL; {args.providers} service providers.",
+        f"PostgreSQL; {args.providers} service providers; load average before / after: "
+        f"{load_before} / {_load_average()}.",
         "",
-        "| page | req/s | p50 ms | p99 ms | errors | req/s vs baseline "
-        "| queries (small) | queries (large) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *ratio_table(results, queries_small, queries_large),
     ]
-    for r in results:
-        lines.append(
-            f"| {r['name']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | "
-            f"{r['rps'] / baseline['rps']:.2f} | {queries_small.get(r['name'], '—')} | "
-            f"{queries_large.get(r['name'], '—')} |"
-        )
     report = "\n".join(lines) + "\n"
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(report, encoding="utf-8")

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import ServiceProvider
-from packages.selectors import subscription_active_for
+from packages.selectors import subscription_active_exists
 
 
 def has_active_package(*, service_provider: ServiceProvider, at: datetime | None = None) -> bool:
-    return subscription_active_for(service_provider=service_provider, at=at) is not None
+    return subscription_active_exists(service_provider=service_provider, at=at)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -8,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import provider_required
 from accounts.permissions import Role, has_role, role_required
 from iys_portal.errors import ApplicationError
+from iys_portal.reversed_urls import ReversedUrl
 
 from . import services
 from .forms import AhsGrantForm, BrandForm, GrantRevokeForm, PartnerGrantForm
-from .models import Brand, Grant
+from .models import Brand, Channel, Grant
 from .package_access import has_active_package, package_coverage
 from .selectors import brand_get, brand_history, brand_overview, grant_get, grants_live_for_brand
 
@@ -23,6 +26,35 @@ def _brand_or_404(request, brand_id: int) -> Brand:
         raise Http404 from None
 
 
+def _prepare_rows(overview) -> None:
+    """What the page shows per brand and grant, worked out once for the page: the links
+    (reversed once, not once per row), the channel names and the «granted by … on …» line."""
+    channel_names = {c.value: str(c.label) for c in Channel}
+    granted_line = _("%(who)s tarafından %(when)s tarihinde yetkilendirildi")
+    rename = ReversedUrl("brands:brand_rename", 1)
+    history_url = ReversedUrl("brands:history", 1)
+    partner_add = ReversedUrl("brands:partner_add", 1)
+    ahs_add = ReversedUrl("brands:ahs_add", 1)
+    revoke = ReversedUrl("brands:grant_revoke", 2)
+    access_log = ReversedUrl("integration:grant_access_log", 2)
+    for row in overview.rows:
+        brand_id = row.brand.pk
+        row.rename_url = rename(brand_id)
+        row.history_url = history_url(brand_id)
+        row.partner_add_url = partner_add(brand_id)
+        row.ahs_add_url = ahs_add(brand_id)
+        for grant in [row.partner, *row.ahs]:
+            if grant is not None:
+                grant.revoke_url = revoke(brand_id, grant.pk)
+                grant.access_log_url = access_log(grant.brand_id, grant.pk)
+                grant.channel_names = [channel_names[c] for c in grant.channels]
+                who = grant.granted_by
+                grant.granted_line = granted_line % {
+                    "who": (who.get_full_name() or who.tckn) if who else "",
+                    "when": date_format(localtime(grant.granted_at), "j F Y H:i"),
+                }
+
+
 @require_GET
 @provider_required
 def index(request):
@@ -30,6 +62,7 @@ def index(request):
     from integration.selectors import grants_attach_usage
 
     grants_attach_usage(g for row in overview.rows for g in [row.partner, *row.ahs])
+    _prepare_rows(overview)
     return render(
         request,
         "brands/index.html",

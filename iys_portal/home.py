@@ -60,7 +60,8 @@ def home_overview_for(*, membership: Membership) -> HomeOverview:
         .select_related("package")
         .order_by("-created_at", "-id")
     )
-    subscription = subscription_active_for(service_provider=provider)
+    # The page shows the package and its end, not the order that bought it.
+    subscription = subscription_active_for(service_provider=provider, with_order=False)
     overview = HomeOverview(
         subscription=subscription,
         address_gauge=AddressGauge(

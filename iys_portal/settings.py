@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_provider",
             ],
+            # {% extends %} and {% url %} without the work they repeat per request.
+            "builtins": ["iys_portal.template_builtins"],
         },
     },
 ]
@@ -144,7 +146,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "iys_portal.static_storage.PortalStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

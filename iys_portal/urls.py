@@ -31,7 +31,14 @@ if settings.EDEVLET_SIMULATOR:
     urlpatterns.append(path("edevlet-simulator/", include("accounts.edevlet.simulator_urls")))
 
 if settings.BENCHMARK_BASELINE:
-    urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench_baseline"))
+    urlpatterns += [
+        path("bench/baseline/", views.bench_baseline, name="bench_baseline"),
+        path(
+            "bench/baseline/authenticated/",
+            views.bench_baseline_authenticated,
+            name="bench_baseline_authenticated",
+        ),
+    ]
 
 handler403 = "iys_portal.views.permission_denied"
 handler404 = "iys_portal.views.page_not_found"

@@ -2,6 +2,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import provider_required
+
 
 @require_GET
 def home(request):
@@ -22,6 +24,15 @@ def healthz(request):
 def bench_baseline(request):
     """The benchmark's yardstick: a bare view and a tiny template (mounted only for bench/)."""
     return render(request, "bench/baseline.html", {"name": "İYS"})
+
+
+@require_GET
+@provider_required
+def bench_baseline_authenticated(request):
+    """The benchmark's floor for a logged-in page (mounted only for bench/): the same middleware
+    (session, user and per-request membership lookups), the same login and company check as the
+    portal pages, and a tiny template that names the person and the company."""
+    return render(request, "bench/baseline_authenticated.html")
 
 
 def permission_denied(request, exception):

@@ -99,23 +99,34 @@ def orders_overdue_transfers(*, at: datetime | None = None) -> QuerySet[Order]:
 # Subscriptions ------------------------------------------------------------------------------
 
 
+def _subscriptions_active(
+    service_provider: ServiceProvider, at: datetime | None
+) -> QuerySet[Subscription]:
+    at = at or timezone.now()
+    return Subscription.objects.filter(
+        service_provider=service_provider,
+        status=Subscription.Status.ACTIVE,
+        starts_at__lte=at,
+        ends_at__gt=at,
+    )
+
+
 def subscription_active_for(
-    *, service_provider: ServiceProvider, at: datetime | None = None
+    *, service_provider: ServiceProvider, at: datetime | None = None, with_order: bool = True
 ) -> Subscription | None:
     """The package the company holds now (None: only Temel Hizmetler). With ``at``, the one
     whose period covers that moment (a lapse not yet processed by the daily task counts as
-    lapsed)."""
-    at = at or timezone.now()
-    return (
-        Subscription.objects.filter(
-            service_provider=service_provider,
-            status=Subscription.Status.ACTIVE,
-            starts_at__lte=at,
-            ends_at__gt=at,
-        )
-        .select_related("package", "order")
-        .first()
-    )
+    lapsed). ``with_order=False``: without the order that bought it (a page that shows only
+    the package and its period reads a third of the columns)."""
+    related = ("package", "order") if with_order else ("package",)
+    return _subscriptions_active(service_provider, at).select_related(*related).first()
+
+
+def subscription_active_exists(
+    *, service_provider: ServiceProvider, at: datetime | None = None
+) -> bool:
+    """Whether the company holds a package now (the same rule, ``SELECT 1 … LIMIT 1``)."""
+    return _subscriptions_active(service_provider, at).exists()
 
 
 def subscription_scheduled_for(*, service_provider: ServiceProvider) -> Subscription | None:

@@ -93,7 +93,7 @@ def test_index_query_count_is_constant(
     SubscriptionFactory(service_provider=provider)
     _make_brands_with_grants(provider, 3)
     provider_client.get(INDEX)  # warm the session (idle stamp) so both runs do the same
-    # session, user, membership x2, package, brands, grants, API usage per grant x2
+    # session, user, memberships, package, brands, grants, API usage per grant x2
     with django_assert_max_num_queries(9) as captured:
         first = provider_client.get(INDEX)
     count = len(captured.captured_queries)
@@ -381,7 +381,7 @@ def test_history_query_count_is_constant(provider_client, brand, django_assert_n
     PartnerGrantFactory(brand=brand)
     _grant_and_end(brand, 3)
     provider_client.get(url)
-    with django_assert_num_queries(6) as captured:  # session, user, membership ×2, brand, grants
+    with django_assert_num_queries(5) as captured:  # session, user, memberships, brand, grants
         first = provider_client.get(url)
     assert _html(first).count("Yetki kaldırıldı") == 3
     _grant_and_end(brand, 3)

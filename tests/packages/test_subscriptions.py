@@ -14,7 +14,7 @@ from iys_portal.errors import ApplicationError
 from packages import services
 from packages.models import Order, Subscription, SubscriptionReminder
 from packages.pricing import subscription_credit
-from packages.selectors import subscription_active_for
+from packages.selectors import subscription_active_exists, subscription_active_for
 from tests.factories import MembershipFactory, OrderFactory, SubscriptionFactory
 
 IST = ZoneInfo("Europe/Istanbul")
@@ -221,3 +221,15 @@ def test_periodic_tasks_are_registered_with_celery_beat():
     assert wanted <= tasks
     app.loader.import_default_modules()
     assert wanted <= set(app.tasks)
+
+
+def test_active_exists_follows_the_same_rule_as_active_for(provider, packages):
+    sub = paid_subscription(provider, packages["ileti-150"], at(2026, 1, 1, 10))
+    for moment in [at(2025, 12, 31), at(2026, 1, 1, 10), at(2026, 6, 1), at(2027, 1, 1, 10)]:
+        found = subscription_active_for(service_provider=provider, at=moment)
+        assert subscription_active_exists(service_provider=provider, at=moment) is (
+            found is not None
+        )
+    assert subscription_active_for(service_provider=provider, at=at(2026, 6, 1)) == sub
+    light = subscription_active_for(service_provider=provider, at=at(2026, 6, 1), with_order=False)
+    assert light == sub and light.package == packages["ileti-150"]

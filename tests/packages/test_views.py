@@ -347,7 +347,7 @@ def test_manage_query_count_does_not_grow(provider_client, provider, django_asse
     assert len(response.context["overview"].orders_past) == n
 
 
-QUERIES_MANAGE = 9  # + the İLETİ+ offers, the measured address count and its open notices
+QUERIES_MANAGE = 8  # + the İLETİ+ offers, the measured address count and its open notices
 
 
 def test_the_rendered_choice_form_posts_back_the_exact_counts(provider_client, packages):

@@ -16,6 +16,12 @@ from iys_portal.seeding import app_modules
 # "query", "headers", and "args": context keys whose values are the URL's arguments.
 TARGETS = [
     ("Baseline (bare view + template)", "bench_baseline", {}, None),
+    (
+        "Baseline, logged in (session, user, membership, tiny template)",
+        "bench_baseline_authenticated",
+        {},
+        "portal",
+    ),
     ("Ana sayfa (anonim)", "home", {}, None),
     ("Ana sayfa (firma)", "home", {}, "portal"),
     ("Paket Yönetimi", "packages:manage", {}, "portal"),
