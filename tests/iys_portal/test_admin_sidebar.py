@@ -80,3 +80,38 @@ def test_each_user_sees_their_own_models(client, accountant):
     client.force_login(accountant)
     html = sidebar(client.get(reverse(TRANSFERS)).content.decode())
     assert reverse(TRANSFERS) in html and reverse(REQUESTS) not in html
+
+
+def test_permissions_read_in_one_query_are_model_backends(db, django_assert_num_queries):
+    """load_permissions fills ModelBackend's caches with the same sets (the user's own, their
+    groups', all) from one query; superusers and inactive users are left to ModelBackend."""
+    from django.contrib.auth.backends import ModelBackend
+
+    from iys_portal.admin_site import load_permissions
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(
+        Group.objects.get(name="Destek"), Group.objects.get_or_create(name="Muhasebe")[0]
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_bankstatement"))
+    fresh = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        load_permissions(fresh)
+    django = ModelBackend()
+    reference = type(user).objects.get(pk=user.pk)
+    assert (
+        fresh._user_perm_cache
+        == django.get_user_permissions(reference)
+        == {"payments.view_bankstatement"}
+    )
+    assert fresh._group_perm_cache == django.get_group_permissions(reference)
+    assert fresh._perm_cache == django.get_all_permissions(reference)
+    assert len(fresh._group_perm_cache) > 1
+    for other in (
+        UserFactory(is_staff=True, is_superuser=True),
+        UserFactory(is_staff=True, is_active=False),
+        UserFactory(is_staff=False),
+    ):
+        with django_assert_num_queries(0):
+            load_permissions(other)
+        assert not hasattr(other, "_perm_cache")
