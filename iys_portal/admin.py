@@ -36,11 +36,12 @@ class DeskRowsMixin:
     list_editable or in a popup the admin renders the rows itself.
     """
 
-    def desk_row(self, obj, cl) -> str:
+    def desk_row(self, obj, cl, *shared) -> str:
+        """The row's cells; ``shared`` (what every row shares), if given, goes to each column."""
         cells = []
         empty = None
         for name in self.list_display:
-            value = getattr(self, name)(obj)
+            value = getattr(self, name)(obj, *shared)
             if value is None:
                 empty = empty if empty is not None else self.get_empty_value_display()
                 value = empty
