@@ -187,7 +187,7 @@ class AuthorizationRequestAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAd
             links = cl.desk_links = (
                 prefix.removesuffix("0/change/"),
                 filters[len(prefix) :],
-                _empty(self),  # the same on every row
+                str(_empty(self)),  # the same on every row (a lazy text: made once)
                 get_language(),
                 get_current_timezone(),
             )
