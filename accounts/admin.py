@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -183,19 +184,26 @@ class AuthorizationRequestAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAd
             filters = add_preserved_filters(
                 {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, prefix
             )
-            links = cl.desk_links = (prefix.removesuffix("0/change/"), filters[len(prefix) :])
-        e, empty = html_escape, _empty(self)
+            links = cl.desk_links = (
+                prefix.removesuffix("0/change/"),
+                filters[len(prefix) :],
+                str(_empty(self)),  # the same on every row (a lazy text: made once)
+                get_language(),
+                get_current_timezone(),
+            )
+        e, empty, language, zone = html_escape, links[2], links[3], links[4]
+        decided = empty if obj.decided_at is None else datetime_cell(obj.decided_at, language, zone)
         cells = (
             f'<th class="field-number"><a href="{links[0]}{obj.pk}/change/{e(links[1])}">'
             f"{e(obj.number)}</a></th>"
             f'<td class="field-service_provider nowrap">{e(obj.service_provider.title)}</td>'
             f'<td class="field-applicant">{e(obj.applicant_full_name)}</td>'
             f'<td class="field-applicant_tckn">{e(obj.applicant_tckn) or empty}</td>'
-            f'<td class="field-status">{e(_status_label(get_language(), obj.status))}</td>'
+            f'<td class="field-status">{e(_status_label(language, obj.status))}</td>'
             f'<td class="field-has_signed_form">{_boolean_icon(bool(obj.signed_form))}</td>'
-            f'<td class="field-created_at nowrap">{datetime_cell(obj.created_at)}</td>'
-            f'<td class="field-decided_at nowrap">'
-            f"{empty if obj.decided_at is None else datetime_cell(obj.decided_at)}</td>"
+            f'<td class="field-created_at nowrap">'
+            f"{datetime_cell(obj.created_at, language, zone)}</td>"
+            f'<td class="field-decided_at nowrap">{decided}</td>'
         )
         return mark_safe(cells)  # noqa: S308 (every value escaped)
 

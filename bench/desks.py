@@ -154,10 +154,17 @@ ADMIN_LIST = "django/contrib/admin/templatetags/admin_list.py"
 PARTS = [
     ("whole request", "django/test/client.py", "request"),
     ("session + user (middleware)", "django/contrib/auth/middleware.py", "get_user"),
-    ("admin permissions (2 queries)", "django/contrib/auth/backends.py", "get_all_permissions"),
+    (
+        "admin permissions (2 queries: ModelBackend)",
+        "django/contrib/auth/backends.py",
+        "_get_permissions",
+    ),
+    ("admin permissions (1 query)", "iys_portal/admin_site.py", "load_permissions"),
     ("admin view", "django/contrib/admin/options.py", "changelist_view"),
     ("- changelist (queryset, count, filters)", "django/contrib/admin/views/main.py", "__init__"),
     ("- admin site context (app list)", "django/contrib/admin/sites.py", "each_context"),
+    ("- the app list (built when read)", "django/contrib/admin/sites.py", "get_app_list"),
+    ("- the nav sidebar (kept per permissions and path)", "desk_list.py", "nav_sidebar"),
     ("template rendering", "django/template/response.py", "render"),
     ("- the rows (desk_result_list)", "iys_portal/templatetags/desk_list.py", "desk_result_list"),
     ("- the rows (admin result_list)", ADMIN_LIST, "result_list"),

@@ -2,8 +2,10 @@
 with a confirm form, a reject form, totals, a typo-aware order-code search and a CSV export."""
 
 import csv
+import datetime
 from functools import cache, lru_cache
 from html import escape as html_escape
+from typing import NamedTuple
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -132,35 +134,48 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Columns: the same markup as before, with what repeats from row to row (dates, amounts,
     # labels, the URL prefix) formatted once per language and value (see _cached below).
 
+    def desk_row(self, obj, cl) -> str:
+        """DeskRowsMixin's row, the columns given what every row shares (``_ListContext``:
+        the language, the link prefix, the zone and now, read once per list)."""
+        shared = getattr(cl, "desk_shared", None)
+        if shared is None:
+            shared = cl.desk_shared = _ListContext.read()
+        return super().desk_row(obj, cl, shared)
+
     @admin.display(description=gettext_lazy("Sipariş kodu"), ordering="code")
-    def code_column(self, obj):
+    def code_column(self, obj, shared=None):
+        shared = shared or _ListContext.read()
         return mark_safe(  # noqa: S308 (escaped)
-            f'<a href="{_detail_url_prefix(get_script_prefix())}{obj.pk}/" class="order-code">'
+            f'<a href="{shared.detail_prefix}{obj.pk}/" class="order-code">'
             f"{html_escape(obj.code)}</a><br><small>{html_escape(obj.package.name)}</small>"
         )
 
     @admin.display(description=gettext_lazy("Firma"), ordering="service_provider__title")
-    def company_column(self, obj):
+    def company_column(self, obj, shared=None):
+        language = shared.language if shared else get_language()
         company = obj.service_provider
         email = html_escape(company.email)
         return mark_safe(  # noqa: S308 (escaped)
-            f"{html_escape(company.title)}<br><small>{_cached(get_language(), 'vkn', None)} "
+            f"{html_escape(company.title)}<br><small>{_cached(language, 'vkn', None)} "
             f'{html_escape(company.tax_number)} · <a href="mailto:{email}">{email}</a> · '
             f'<span class="nowrap">{html_escape(format_phone(company.phone) or "—")}</span></small>'
         )
 
     @admin.display(description=gettext_lazy("Tutar"), ordering="total_amount")
-    def amount_column(self, obj):
-        return _cached(get_language(), "amount", obj.total_amount)
+    def amount_column(self, obj, shared=None):
+        return _cached(shared.language if shared else get_language(), "amount", obj.total_amount)
 
     @admin.display(description=gettext_lazy("Sipariş / son ödeme"), ordering="payment_due_at")
-    def dates_column(self, obj):
-        language = get_language()
-        created = timezone.localtime(obj.created_at)
-        days = (timezone.now() - obj.created_at).days
+    def dates_column(self, obj, shared=None):
+        shared = shared or _ListContext.read()
+        language = shared.language
+        created = obj.created_at.astimezone(shared.zone)  # timezone.localtime
+        days = (shared.now - obj.created_at).days
         due = obj.payment_due_at
         due_text = (
-            _cached(language, "minute", timezone.localtime(due).replace(second=0, microsecond=0))
+            _cached(
+                language, "minute", due.astimezone(shared.zone).replace(second=0, microsecond=0)
+            )
             if due
             else "—"
         )
@@ -171,11 +186,11 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     @admin.display(description=gettext_lazy("Durum"), ordering="status")
-    def status_column(self, obj):
-        return _cached(get_language(), "status", obj.status)
+    def status_column(self, obj, shared=None):
+        return _cached(shared.language if shared else get_language(), "status", obj.status)
 
     @admin.display(description=gettext_lazy("Gelen / işlem"))
-    def accounting_column(self, obj):
+    def accounting_column(self, obj, shared=None):
         decisions = transfer_decisions(obj)
         if not decisions:
             return "—"
@@ -416,6 +431,24 @@ class _TotalsPaginator(Paginator):
     def count(self) -> int:
         self.totals = transfer_orders_totals(self.object_list)
         return self.totals["count"]
+
+
+class _ListContext(NamedTuple):
+    """What every row of the desk list shares."""
+
+    language: str
+    detail_prefix: str
+    zone: datetime.tzinfo
+    now: datetime.datetime
+
+    @classmethod
+    def read(cls) -> "_ListContext":
+        return cls(
+            get_language(),
+            _detail_url_prefix(get_script_prefix()),
+            timezone.get_current_timezone(),
+            timezone.now(),
+        )
 
 
 @cache
