@@ -10,6 +10,7 @@ database."""
 
 from functools import cache
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import Model
 
@@ -59,27 +60,50 @@ def own_transaction(db) -> bool:
     return db.vendor == "postgresql" and not db.in_atomic_block and db.get_autocommit()
 
 
-# Joins planned in the order written (``SET LOCAL``: this statement's implicit transaction
-# only). For a statement of unique-key lookups written in their natural order (each join finds
-# at most one row by a unique index), the planner's search over every join order costs more
-# than running it: at 10,000,000 consents the status query planned in 0.65 ms and ran in
-# 0.08 ms; in the written order it plans in 0.37 ms and runs alike (``bench/RESULTS.md``).
-WRITTEN_ORDER = "SET LOCAL join_collapse_limit = 1; "
+def fetch_one_prepared(sql: str, params) -> tuple | None:
+    """``fetch_one`` of the API's per-call statement as a server-side prepared statement on
+    PostgreSQL: planned once per connection instead of on every call (planning took 0.37 ms of
+    its 0.45 ms at 10,000,000 consents, ``bench/RESULTS.md``).
 
-
-def fetch_one_in_written_order(sql: str, params) -> tuple | None:
-    """``fetch_one`` of a statement whose joins must be planned in the order written (see
-    ``WRITTEN_ORDER``), on PostgreSQL outside a transaction; as written elsewhere."""
-    if not own_transaction(connection):
+    Django's cursors bind parameters on the client, which never prepares; this one cursor is
+    psycopg's server-binding ``Cursor`` on the same connection, wrapped by Django as its own
+    (errors, query logging, execute wrappers), and asks for preparation explicitly. Django
+    opens connections with ``prepare_threshold=None`` (nothing prepared, for transaction-mode
+    poolers); it is set here, on connections this path uses, to a number no statement reaches,
+    so that only an explicit request prepares. Elsewhere (SQLite) as ``fetch_one``."""
+    if connection.vendor != "postgresql":
         return fetch_one(sql, params)
-    with connection.cursor() as cursor:
-        cursor.execute(WRITTEN_ORDER + sql, params)
-        cursor.nextset()  # past the SET's result
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = EXPLICIT_ONLY
+    with connection.wrap_database_errors:
+        prepared = PreparedCursor(raw)
+        prepared.keep_query = connection.queries_logged
+        cursor = connection._prepare_cursor(prepared)
+    with cursor:
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
+EXPLICIT_ONLY = 2**62
+
+
+class PreparedCursor(psycopg.Cursor):
+    """Server-side binding, every statement prepared (Django's wrapper calls ``execute``
+    without psycopg's ``prepare`` argument)."""
+
+    keep_query = False  # for Django's query log: the statement's text (psycopg drops it)
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        super().execute(query, params, prepare=True, binary=binary)
+        if self.keep_query:
+            self._query = self._convert_query(query, params)
+        return self
+
+
 def fetch_first(sql: str, params) -> tuple | None:
-    """``fetch_one_in_written_order`` for a request's first statement (a read), which is also
+    """``fetch_one_prepared`` for a request's first statement (a read), which is also
     the connection's health check: with ``CONN_HEALTH_CHECKS`` Django would send ``SELECT 1``
     before it, one round trip more on every API call. The check is kept, not skipped: should
     the statement fail on a connection that is no longer usable (PostgreSQL restarted, the
@@ -93,12 +117,12 @@ def fetch_first(sql: str, params) -> tuple | None:
         and not connection.in_atomic_block
     )
     if not pending:
-        return fetch_one_in_written_order(sql, params)
+        return fetch_one_prepared(sql, params)
     connection.health_check_done = True  # this statement is the check
     try:
-        return fetch_one_in_written_order(sql, params)
+        return fetch_one_prepared(sql, params)
     except (OperationalError, InterfaceError):
         if connection.is_usable():
             raise  # the statement failed, not the connection
         connection.close()
-    return fetch_one_in_written_order(sql, params)  # on a new connection
+    return fetch_one_prepared(sql, params)  # on a new connection

@@ -6,10 +6,11 @@ import psycopg
 import pytest
 from django.db import connection
 
+from brands.services import grant_revoke
 from consents.models import Consent
 from integration.models import AccessLog
 from integration.schemas import ConsentOut
-from tests.factories import BrandFactory
+from tests.factories import BrandFactory, MembershipFactory
 
 from .conftest import KNOWN, Api, error_code, make_world, record
 
@@ -60,11 +61,12 @@ def test_body_errors_keep_their_order_after_the_grant_checks(api, world):
     assert response.status_code == 403 and error_code(response) == "channel_not_granted"
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_short_path_outside_a_transaction(client):
-    """As in production (no transaction around the request): the token statement planned in
-    its written order, the access-log row committed asynchronously; neither setting stays on
-    the connection."""
+    """As in production (no transaction around the request): the token statement prepared on
+    the connection, the access-log row committed asynchronously; no setting stays on the
+    connection."""
     world = make_world()
     BrandFactory()
     assert not connection.in_atomic_block
@@ -79,6 +81,37 @@ def test_the_short_path_outside_a_transaction(client):
         assert cursor.fetchone()[0] == "8"
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_token_statement_is_prepared_once_per_connection_and_nothing_else_is(client):
+    """Planned once per connection, not on every call; the ORM's statements stay unprepared
+    (Django binds them on the client), and every call still reads the database: a grant revoked
+    after the statement was prepared is refused on the next call."""
+    world = make_world()
+    api = Api(client, world.token)
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert _status(api, world, KNOWN).status_code == 200
+    assert _status(api, world, KNOWN).status_code == 200
+    Consent.objects.filter(brand=world.brand).count()  # an ORM query on the same connection
+    statements = prepared()
+    assert len(statements) == 1 and "token" in statements[0].lower()
+
+    grant_revoke(
+        service_provider=world.provider,
+        grant_id=world.grant.pk,
+        actor=MembershipFactory(service_provider=world.provider).user,
+    )
+    response = _status(api, world, KNOWN)
+    assert response.status_code == 403, response.content
+    assert len(prepared()) == 1
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_dropped_connection_is_replaced_as_the_health_check_would(client):
     """The token statement doubles as the health check (no ``SELECT 1`` before it): when the
@@ -107,6 +140,7 @@ def test_a_dropped_connection_is_replaced_as_the_health_check_would(client):
     assert connection.connection.info.backend_pid != pid
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_no_setting_leaks_into_a_transaction_the_caller_opened():
     """In a transaction someone else opened (``atomic`` or autocommit off) the statements are
