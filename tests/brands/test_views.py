@@ -399,3 +399,51 @@ def test_a_viewer_sees_brands_without_the_buttons_and_is_refused_anyway(delegate
     response = delegate_client.get(reverse("brands:partner_add", args=[brand.pk]))
     assert response.status_code == 403
     assert "«Marka yönetimi» rolü gerekir" in response.content.decode()
+
+
+# The grid's cells as brands/index.html wrote them before the view took them over.
+_GRID_CELLS_TEMPLATE = (
+    '{% load i18n %}{% translate "Yazma" as t_write %}{% translate "Kontrol" as t_check %}'
+    '{% translate "askıda" as t_suspended_short %}\n'
+    "{% for row in overview.rows %}<tr>{% for cell in row.cells %}"
+    '<td data-label="{{ cell.channel }}" '
+    "data-testid=\"grid-{{ row.brand.code|stringformat:'d' }}-{{ cell.channel }}\">"
+    "{% if cell.writer %}<div>{{ t_write }}: {{ cell.writer.integrator.title }}"
+    "{% if cell.writer.is_suspended %} "
+    '<span class="badge badge-warn">{{ t_suspended_short }}</span>{% endif %}</div>'
+    "{% endif %}"
+    "{% if cell.checkers %}<div>{{ t_check }}: {% for grant in cell.checkers %}"
+    "{{ grant.integrator.title }}{% if not forloop.last %}, {% endif %}{% endfor %}</div>"
+    "{% endif %}"
+    '{% if not cell.writer and not cell.checkers %}<span class="muted">—</span>{% endif %}'
+    "</td>{% endfor %}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("package", [True, False])
+def test_grid_cells_are_the_html_the_template_wrote(provider_client, provider, package):
+    """Writer, suspended writer (no package), several checkers, names to escape, empty cells."""
+    from django.template import engines
+    from django.test.html import parse_html
+
+    if package:
+        SubscriptionFactory(service_provider=provider)
+    first = BrandFactory(service_provider=provider, name="Anadolu <Tekstil>", code=77790)
+    BrandFactory(service_provider=provider, name="Boş Marka", code=77791)
+    PartnerGrantFactory(
+        brand=first, integrator=PartnerFactory(title="Poli & Telekom <b>"), arama=True
+    )
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title='Mobilişim "İletişim"'))
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title="Ahs İki"), eposta=False)
+    response = provider_client.get(INDEX)
+    overview = response.context["overview"]
+    html = _html(response)
+    tbody = html[html.index("<tbody>") + len("<tbody>") : html.index("</tbody>")]
+    page_cells = "".join(part.split("</th>", 1)[1] for part in tbody.split("<tr>")[1:]).replace(
+        "</tr>", ""
+    )
+    old = engines["django"].from_string(_GRID_CELLS_TEMPLATE).render({"overview": overview})
+    old_cells = old.split("\n", 1)[1].replace("<tr>", "").replace("</tr>", "")
+    assert parse_html(page_cells) == parse_html(old_cells)
+    assert "Poli &amp; Telekom &lt;b&gt;" in page_cells
+    assert page_cells.count("<td ") == 6
