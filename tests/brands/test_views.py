@@ -447,3 +447,47 @@ def test_grid_cells_are_the_html_the_template_wrote(provider_client, provider, p
     assert parse_html(page_cells) == parse_html(old_cells)
     assert "Poli &amp; Telekom &lt;b&gt;" in page_cells
     assert page_cells.count("<td ") == 6
+
+
+@pytest.mark.parametrize("package", [True, False])
+def test_grant_summaries_are_the_html_the_template_wrote(provider_client, provider, package):
+    """Each grant's summary (partner with and without reconciliation, AHS, suspended, names to
+    escape) is what brands/_grant_summary.html wrote (kept as tests/brands/
+    grant_summary_before.html), whitespace runs aside."""
+    import re
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils.translation import gettext
+
+    if package:
+        SubscriptionFactory(service_provider=provider)
+    first = BrandFactory(service_provider=provider, name="Anadolu", code=77790)
+    second = BrandFactory(service_provider=provider, name="İkinci", code=77791)
+    PartnerGrantFactory(brand=first, integrator=PartnerFactory(title="Poli & <b>"), arama=True)
+    PartnerGrantFactory(
+        brand=second, integrator=PartnerFactory(title="Mutabık"), can_reconcile=True
+    )
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title='Mobilişim "İletişim"'))
+    response = provider_client.get(INDEX)
+    before = engines["django"].from_string(
+        (Path(__file__).parent / "grant_summary_before.html").read_text()
+    )
+    labels = {
+        "t_read_write": gettext("okuma + yazma"),
+        "t_reconcile": gettext("mutabakat"),
+        "t_read_only": gettext("yalnızca okuma (gönderim öncesi kontrol)"),
+        "t_suspended": gettext("Askıda: aktif paket yok"),
+        "t_active": gettext("Aktif"),
+    }
+    grants = [g for row in response.context["overview"].rows for g in [row.partner, *row.ahs] if g]
+    assert len(grants) == 3
+
+    def squeeze(html):
+        return re.sub(r"\s+", " ", str(html)).strip()
+
+    for grant in grants:
+        assert squeeze(grant.summary_html) == squeeze(before.render({"grant": grant, **labels}))
+        assert str(grant.summary_html) in _html(response)
+    assert "Poli &amp; &lt;b&gt;" in _html(response)
+    assert ("badge-warn" in str(grants[0].summary_html)) is not package
