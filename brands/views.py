@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -97,6 +97,46 @@ def _grant_summary(grant, *, labels: dict[str, str]):
     )
 
 
+def _grant_usage(grant, *, labels: dict[str, str]):
+    """What integration/_grant_usage.html wrote for a grant (its API use: last call, today,
+    30 days, per endpoint, the access log link), built once per grant here rather than by an
+    included template; the same HTML, tested against that template."""
+    usage = grant.api_usage
+    if usage.last_used:
+        last = format_html(
+            "{} {}",
+            labels["last_call"],
+            date_format(localtime(usage.last_used), "j F Y H:i"),
+        )
+    else:
+        last = format_html("{}", labels["no_call"])
+    endpoints = ""
+    if usage.by_endpoint:
+        endpoints = format_html(
+            "({})",
+            format_html_join(
+                ", ",
+                "{}: {}",
+                ((endpoint, localize(counts[1])) for endpoint, counts in usage.by_endpoint.items()),
+            ),
+        )
+    return format_html(
+        '\n<p class="muted grant-usage" data-testid="grant-usage">\n  {}:\n  {}\n'
+        '  · {} <strong data-testid="usage-today">{}</strong>\n'
+        '  · {} <strong data-testid="usage-month">{}</strong>\n  {}\n'
+        '  · <a href="{}" download>{}</a>\n</p>',
+        labels["api_usage"],
+        last,
+        labels["today"],
+        localize(usage.today),
+        labels["30_days"],
+        localize(usage.month),
+        endpoints,
+        grant.access_log_url,
+        labels["access_log"],
+    )
+
+
 def _prepare_rows(overview) -> None:
     """What the page shows per brand and grant, worked out once for the page: the links
     (reversed once, not once per row), the channel names and the «granted by … on …» line."""
@@ -115,6 +155,12 @@ def _prepare_rows(overview) -> None:
         "read_only": _("yalnızca okuma (gönderim öncesi kontrol)"),
         "suspended": _("Askıda: aktif paket yok"),
         "active": _("Aktif"),
+        "api_usage": _("API kullanımı"),
+        "last_call": _("son çağrı"),
+        "no_call": _("henüz çağrı yok"),
+        "today": _("bugün"),
+        "30_days": _("son 30 gün"),
+        "access_log": _("Erişim kaydını indir (CSV)"),
     }
     for row in overview.rows:
         brand_id = row.brand.pk
@@ -134,6 +180,7 @@ def _prepare_rows(overview) -> None:
                     "when": date_format(localtime(grant.granted_at), "j F Y H:i"),
                 }
                 grant.summary_html = _grant_summary(grant, labels=labels)
+                grant.usage_html = _grant_usage(grant, labels=labels)
 
 
 @require_GET

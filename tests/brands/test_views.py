@@ -449,17 +449,47 @@ def test_grid_cells_are_the_html_the_template_wrote(provider_client, provider, p
     assert page_cells.count("<td ") == 6
 
 
+def _template_before(name: str):
+    """A template the brand page used before its view wrote that HTML (kept in tests/brands)."""
+    from pathlib import Path
+
+    from django.template import engines
+
+    return engines["django"].from_string((Path(__file__).parent / name).read_text())
+
+
+def _labels_before() -> dict[str, str]:
+    """The labels brands/index.html translated for the templates above (t_…)."""
+    from django.utils.translation import gettext
+
+    msgids = {
+        "t_read_write": "okuma + yazma",
+        "t_reconcile": "mutabakat",
+        "t_read_only": "yalnızca okuma (gönderim öncesi kontrol)",
+        "t_suspended": "Askıda: aktif paket yok",
+        "t_active": "Aktif",
+        "t_api_usage": "API kullanımı",
+        "t_last_call": "son çağrı",
+        "t_no_call": "henüz çağrı yok",
+        "t_today": "bugün",
+        "t_30_days": "son 30 gün",
+        "t_access_log": "Erişim kaydını indir (CSV)",
+    }
+    return {key: gettext(msgid) for key, msgid in msgids.items()}
+
+
+def _squeeze(html) -> str:
+    """The HTML with each run of whitespace as one space."""
+    import re
+
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
 @pytest.mark.parametrize("package", [True, False])
 def test_grant_summaries_are_the_html_the_template_wrote(provider_client, provider, package):
     """Each grant's summary (partner with and without reconciliation, AHS, suspended, names to
     escape) is what brands/_grant_summary.html wrote (kept as tests/brands/
     grant_summary_before.html), whitespace runs aside."""
-    import re
-    from pathlib import Path
-
-    from django.template import engines
-    from django.utils.translation import gettext
-
     if package:
         SubscriptionFactory(service_provider=provider)
     first = BrandFactory(service_provider=provider, name="Anadolu", code=77790)
@@ -470,24 +500,48 @@ def test_grant_summaries_are_the_html_the_template_wrote(provider_client, provid
     )
     AhsGrantFactory(brand=first, integrator=AhsFactory(title='Mobilişim "İletişim"'))
     response = provider_client.get(INDEX)
-    before = engines["django"].from_string(
-        (Path(__file__).parent / "grant_summary_before.html").read_text()
-    )
-    labels = {
-        "t_read_write": gettext("okuma + yazma"),
-        "t_reconcile": gettext("mutabakat"),
-        "t_read_only": gettext("yalnızca okuma (gönderim öncesi kontrol)"),
-        "t_suspended": gettext("Askıda: aktif paket yok"),
-        "t_active": gettext("Aktif"),
-    }
+    before = _template_before("grant_summary_before.html")
+    labels = _labels_before()
     grants = [g for row in response.context["overview"].rows for g in [row.partner, *row.ahs] if g]
     assert len(grants) == 3
 
-    def squeeze(html):
-        return re.sub(r"\s+", " ", str(html)).strip()
-
     for grant in grants:
-        assert squeeze(grant.summary_html) == squeeze(before.render({"grant": grant, **labels}))
+        assert _squeeze(grant.summary_html) == _squeeze(before.render({"grant": grant, **labels}))
         assert str(grant.summary_html) in _html(response)
     assert "Poli &amp; &lt;b&gt;" in _html(response)
     assert ("badge-warn" in str(grants[0].summary_html)) is not package
+
+
+@pytest.mark.parametrize("used", [True, False])
+def test_grant_usage_is_the_html_the_template_wrote(provider_client, provider, used):
+    """A grant's API use (last call or none, thousands, per endpoint) is what
+    integration/_grant_usage.html wrote (kept as tests/brands/grant_usage_before.html),
+    whitespace runs aside; the page shows it."""
+    from django.utils import timezone
+
+    from integration.selectors import Usage
+
+    SubscriptionFactory(service_provider=provider)
+    brand = BrandFactory(service_provider=provider, name="Anadolu", code=77790)
+    PartnerGrantFactory(brand=brand, integrator=PartnerFactory(title="Poli"), arama=True)
+    response = provider_client.get(INDEX)
+    grant = response.context["overview"].rows[0].partner
+    assert str(grant.usage_html) in _html(response)
+
+    from brands.views import _grant_usage
+
+    if used:
+        grant.api_usage = Usage(
+            last_used=timezone.now(),
+            today=1234,
+            month=56789,
+            by_endpoint={"consents": (1000, 50000), "<x>": (234, 6789)},
+        )
+    before = _template_before("grant_usage_before.html")
+    labels = _labels_before()
+
+    old = before.render({"grant": grant, **labels})
+    new = _grant_usage(grant, labels={key[2:]: text for key, text in labels.items()})
+    assert _squeeze(new) == _squeeze(old)
+    if used:
+        assert "56.789" in str(new) and "&lt;x&gt;: 6.789" in str(new)
