@@ -8,7 +8,7 @@ queries (select_related / prefetch_related).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from .models import (
     ContractVersion,
     Order,
     Package,
+    Promotion,
     QuoteRequest,
     Subscription,
 )
@@ -35,6 +36,24 @@ from .models import (
 
 def package_list_active() -> list[Package]:
     return list(Package.objects.filter(is_active=True).order_by("display_order", "address_limit"))
+
+
+def package_list_active_with_promotions(
+    *, at: datetime | None = None
+) -> tuple[list[Package], set[int]]:
+    """The active catalog and, in the same query, the ids of its packages that an open
+    promotion makes free at ``at`` (the rule of ``pricing.promotion_free_package_ids``:
+    ``starts_at <= at < ends_at``), for pricing the whole catalog."""
+    at = at or timezone.now()
+    open_promotion = Promotion.packages.through.objects.filter(
+        package_id=OuterRef("pk"), promotion__starts_at__lte=at, promotion__ends_at__gt=at
+    )
+    packages = list(
+        Package.objects.filter(is_active=True)
+        .annotate(promotion_free=Exists(open_promotion))
+        .order_by("display_order", "address_limit")
+    )
+    return packages, {package.pk for package in packages if package.promotion_free}
 
 
 def contract_version_current(*, at: datetime | None = None) -> ContractVersion | None:

@@ -60,12 +60,14 @@ def manage(request):
 
 
 def _catalog_context(request, *, phone_count: int, email_count: int, chosen=None, sized: bool):
-    packages = selectors.package_list_active()
-    free_ids = pricing.promotion_free_package_ids()
+    packages, free_ids = selectors.package_list_active_with_promotions()
     sizing = pricing.package_sizing(
         phone_count=phone_count, email_count=email_count, packages=packages
     )
-    current = selectors.subscription_active_for(service_provider=request.service_provider)
+    # The catalog names the current package and its end, not the order that bought it.
+    current = selectors.subscription_active_for(
+        service_provider=request.service_provider, with_order=False
+    )
     rows = []
     for package in packages:
         price = pricing.package_price(package=package, free_ids=free_ids)

@@ -418,3 +418,158 @@ def test_a_viewer_sees_brands_without_the_buttons_and_is_refused_anyway(delegate
     response = delegate_client.get(reverse("brands:partner_add", args=[brand.pk]))
     assert response.status_code == 403
     assert "«Marka yönetimi» rolü gerekir" in response.content.decode()
+
+
+# The grid's cells as brands/index.html wrote them before the view took them over.
+_GRID_CELLS_TEMPLATE = (
+    '{% load i18n %}{% translate "Yazma" as t_write %}{% translate "Okuma" as t_read %}'
+    '{% translate "Kontrol" as t_check %}'
+    '{% translate "askıda" as t_suspended_short %}\n'
+    "{% for row in overview.rows %}<tr>{% for cell in row.cells %}"
+    '<td data-label="{{ cell.channel }}" '
+    "data-testid=\"grid-{{ row.brand.code|stringformat:'d' }}-{{ cell.channel }}\">"
+    "{% if cell.writer %}<div>{% if cell.writer.can_write %}{{ t_write }}{% else %}"
+    "{{ t_read }}{% endif %}: {{ cell.writer.integrator.title }}"
+    "{% if cell.writer.is_suspended %} "
+    '<span class="badge badge-warn">{{ t_suspended_short }}</span>{% endif %}</div>'
+    "{% endif %}"
+    "{% if cell.checkers %}<div>{{ t_check }}: {% for grant in cell.checkers %}"
+    "{{ grant.integrator.title }}{% if not forloop.last %}, {% endif %}{% endfor %}</div>"
+    "{% endif %}"
+    '{% if not cell.writer and not cell.checkers %}<span class="muted">—</span>{% endif %}'
+    "</td>{% endfor %}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("package", [True, False])
+def test_grid_cells_are_the_html_the_template_wrote(provider_client, provider, package):
+    """Writer, suspended writer (no package), several checkers, names to escape, empty cells."""
+    from django.template import engines
+    from django.test.html import parse_html
+
+    if package:
+        SubscriptionFactory(service_provider=provider)
+    first = BrandFactory(service_provider=provider, name="Anadolu <Tekstil>", code=77790)
+    BrandFactory(service_provider=provider, name="Boş Marka", code=77791)
+    reading = BrandFactory(service_provider=provider, name="Okunan", code=77792)
+    PartnerGrantFactory(
+        brand=first, integrator=PartnerFactory(title="Poli & Telekom <b>"), arama=True
+    )
+    PartnerGrantFactory(brand=reading, integrator=PartnerFactory(title="Okur"), can_write=False)
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title='Mobilişim "İletişim"'))
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title="Ahs İki"), eposta=False)
+    response = provider_client.get(INDEX)
+    overview = response.context["overview"]
+    html = _html(response)
+    tbody = html[html.index("<tbody>") + len("<tbody>") : html.index("</tbody>")]
+    page_cells = "".join(part.split("</th>", 1)[1] for part in tbody.split("<tr>")[1:]).replace(
+        "</tr>", ""
+    )
+    old = engines["django"].from_string(_GRID_CELLS_TEMPLATE).render({"overview": overview})
+    old_cells = old.split("\n", 1)[1].replace("<tr>", "").replace("</tr>", "")
+    assert parse_html(page_cells) == parse_html(old_cells)
+    assert "Poli &amp; Telekom &lt;b&gt;" in page_cells
+    assert page_cells.count("<td ") == 9
+    assert "Okuma: Okur" in page_cells
+
+
+def _template_before(name: str):
+    """A template the brand page used before its view wrote that HTML (kept in tests/brands)."""
+    from pathlib import Path
+
+    from django.template import engines
+
+    return engines["django"].from_string((Path(__file__).parent / name).read_text())
+
+
+def _labels_before() -> dict[str, str]:
+    """The labels brands/index.html translated for the templates above (t_…)."""
+    from django.utils.translation import gettext
+
+    msgids = {
+        "t_read_write": "okuma + yazma",
+        "t_partner_read_only": "yalnızca okuma",
+        "t_reconcile": "mutabakat",
+        "t_read_only": "yalnızca okuma (gönderim öncesi kontrol)",
+        "t_suspended": "Askıda: aktif paket yok",
+        "t_active": "Aktif",
+        "t_api_usage": "API kullanımı",
+        "t_last_call": "son çağrı",
+        "t_no_call": "henüz çağrı yok",
+        "t_today": "bugün",
+        "t_30_days": "son 30 gün",
+        "t_access_log": "Erişim kaydını indir (CSV)",
+    }
+    return {key: gettext(msgid) for key, msgid in msgids.items()}
+
+
+def _squeeze(html) -> str:
+    """The HTML with each run of whitespace as one space."""
+    import re
+
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+@pytest.mark.parametrize("package", [True, False])
+def test_grant_summaries_are_the_html_the_template_wrote(provider_client, provider, package):
+    """Each grant's summary (partner with and without reconciliation, AHS, suspended, names to
+    escape) is what brands/_grant_summary.html wrote (kept as tests/brands/
+    grant_summary_before.html), whitespace runs aside."""
+    if package:
+        SubscriptionFactory(service_provider=provider)
+    first = BrandFactory(service_provider=provider, name="Anadolu", code=77790)
+    second = BrandFactory(service_provider=provider, name="İkinci", code=77791)
+    PartnerGrantFactory(brand=first, integrator=PartnerFactory(title="Poli & <b>"), arama=True)
+    PartnerGrantFactory(
+        brand=second, integrator=PartnerFactory(title="Mutabık"), can_reconcile=True
+    )
+    third = BrandFactory(service_provider=provider, name="Üçüncü", code=77792)
+    PartnerGrantFactory(brand=third, integrator=PartnerFactory(title="Okur"), can_write=False)
+    AhsGrantFactory(brand=first, integrator=AhsFactory(title='Mobilişim "İletişim"'))
+    response = provider_client.get(INDEX)
+    before = _template_before("grant_summary_before.html")
+    labels = _labels_before()
+    grants = [g for row in response.context["overview"].rows for g in [row.partner, *row.ahs] if g]
+    assert len(grants) == 4
+    assert any("yalnızca okuma" in str(g.summary_html) for g in grants if g.is_partner)
+
+    for grant in grants:
+        assert _squeeze(grant.summary_html) == _squeeze(before.render({"grant": grant, **labels}))
+        assert str(grant.summary_html) in _html(response)
+    assert "Poli &amp; &lt;b&gt;" in _html(response)
+    assert ("badge-warn" in str(grants[0].summary_html)) is not package
+
+
+@pytest.mark.parametrize("used", [True, False])
+def test_grant_usage_is_the_html_the_template_wrote(provider_client, provider, used):
+    """A grant's API use (last call or none, thousands, per endpoint) is what
+    integration/_grant_usage.html wrote (kept as tests/brands/grant_usage_before.html),
+    whitespace runs aside; the page shows it."""
+    from django.utils import timezone
+
+    from integration.selectors import Usage
+
+    SubscriptionFactory(service_provider=provider)
+    brand = BrandFactory(service_provider=provider, name="Anadolu", code=77790)
+    PartnerGrantFactory(brand=brand, integrator=PartnerFactory(title="Poli"), arama=True)
+    response = provider_client.get(INDEX)
+    grant = response.context["overview"].rows[0].partner
+    assert str(grant.usage_html) in _html(response)
+
+    from brands.views import _grant_usage
+
+    if used:
+        grant.api_usage = Usage(
+            last_used=timezone.now(),
+            today=1234,
+            month=56789,
+            by_endpoint={"consents": (1000, 50000), "<x>": (234, 6789)},
+        )
+    before = _template_before("grant_usage_before.html")
+    labels = _labels_before()
+
+    old = before.render({"grant": grant, **labels})
+    new = _grant_usage(grant, labels={key[2:]: text for key, text in labels.items()})
+    assert _squeeze(new) == _squeeze(old)
+    if used:
+        assert "56.789" in str(new) and "&lt;x&gt;: 6.789" in str(new)

@@ -64,3 +64,26 @@ def test_promotion_makes_25_and_75_free_only_while_open(packages):
         assert package_price(package=packages["ileti-150"]).gross == Decimal("23055.00")
     with time_machine.travel(start + timezone.timedelta(days=10)):
         assert package_price(package=packages["ileti-25"]).gross == Decimal("3000.00")
+
+
+def test_catalog_read_with_promotions_follows_the_promotion_rule(packages):
+    """The catalog's one query (packages with «free now») gives the same free packages as
+    promotion_free_package_ids, before, during and at the end of a promotion."""
+    from packages.selectors import package_list_active, package_list_active_with_promotions
+
+    start = timezone.now() + timezone.timedelta(days=1)
+    PromotionFactory(
+        packages=[packages["ileti-25"], packages["ileti-75"]],
+        starts_at=start,
+        ends_at=start + timezone.timedelta(days=10),
+    )
+    for moment in (
+        timezone.now(),
+        start,
+        start + timezone.timedelta(hours=1),
+        start + timezone.timedelta(days=10),
+    ):
+        with time_machine.travel(moment):
+            listed, free_ids = package_list_active_with_promotions()
+            assert listed == package_list_active()
+            assert free_ids == promotion_free_package_ids()

@@ -420,3 +420,35 @@ def test_accepted_free_order_can_still_be_completed(provider_client, provider, p
     order.refresh_from_db()
     assert order.status == S.ACTIVE
     assert Subscription.objects.get(order=order).package == packages["ileti-5"]
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_purchase_query_count_does_not_grow(
+    provider_client, provider, packages, django_assert_num_queries, n
+):
+    """The catalog with its open promotions is one query, whatever the number of promotions
+    (N and 2N); the sizing helper's htmx answer costs the same."""
+    from django.utils import timezone
+
+    from tests.factories import PromotionFactory
+
+    SubscriptionFactory(service_provider=provider)
+    now = timezone.now()
+    for _ in range(n):
+        PromotionFactory(
+            packages=[packages["ileti-25"], packages["ileti-75"]],
+            starts_at=now - timezone.timedelta(days=1),
+            ends_at=now + timezone.timedelta(days=1),
+        )
+    provider_client.get(PURCHASE)  # warm the session
+    with django_assert_num_queries(QUERIES_PURCHASE):
+        response = provider_client.get(PURCHASE)
+    free = [row["package"].code for row in response.context["rows"] if row["price"].is_free]
+    assert {"ileti-25", "ileti-75"} <= set(free)
+    with django_assert_num_queries(QUERIES_PURCHASE):
+        provider_client.get(PURCHASE + "?phone_count=1000&email_count=0", HTTP_HX_REQUEST="true")
+
+
+# session, user, memberships, measured addresses, draft order, catalog with its promotions,
+# the active subscription
+QUERIES_PURCHASE = 7
