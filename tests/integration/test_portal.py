@@ -136,3 +136,31 @@ def test_docs_page_and_schema(client, db):
         in (schema["paths"]["/api/oauth2/token"]["post"]["requestBody"]["content"])
     )
     assert client.get("/api/docs").status_code == 200
+
+
+def test_the_schema_is_built_once_per_process_and_language_and_is_ninjas(client, db, monkeypatch):
+    """/api/openapi.json and the docs page read a schema built once (it follows from the code
+    alone): the same as django-ninja builds, and not built again on the next request."""
+    import json
+
+    from ninja import NinjaAPI
+
+    from integration.api import api
+
+    api._schemas.clear()
+    built = []
+    original = NinjaAPI.get_openapi_schema
+
+    def counting(self, **kwargs):
+        built.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counting)
+    first = client.get("/api/openapi.json").json()
+    client.get(reverse("integration:docs"))
+    assert len(built) == 2  # one each: the schema's own prefix and the docs page's
+    assert client.get("/api/openapi.json").json() == first
+    assert client.get(reverse("integration:docs")).status_code == 200
+    assert len(built) == 2  # not built again
+    fresh = original(api, path_prefix=built[0]["path_prefix"])  # as ninja builds it
+    assert first == json.loads(json.dumps(fresh, default=str))

@@ -27,6 +27,8 @@ def test_bench_data_and_query_counts():
         "Marka Yönetimi (20 marka)",
         "Temel Hizmetler: izin listesi",
         "Temel Hizmetler: İzin Sorgula",
+        "Entegrasyon: API belgeleri (anonim)",
+        "Entegrasyon: OpenAPI şeması (anonim)",
         "Muhasebe: bekleyen havaleler",
         "Destek: yetkilendirme talepleri (admin)",
         "Kart taksit sorgusu (iyzico ikizi, HTTPS)",

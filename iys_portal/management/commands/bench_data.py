@@ -40,6 +40,8 @@ TARGETS = [
         {"query": "recipient=0532%20000%2012%2034"},
         "portal",
     ),
+    ("Entegrasyon: API belgeleri (anonim)", "integration:docs", {}, None),
+    ("Entegrasyon: OpenAPI şeması (anonim)", "api:openapi-json", {}, None),
     ("Muhasebe: bekleyen havaleler", "admin:payments_transferorder_changelist", {}, "staff"),
     (
         "Destek: yetkilendirme talepleri (admin)",
