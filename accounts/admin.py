@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from iys_portal.admin import DeskRowsMixin, ReadOnlyAdminMixin, datetime_cell
 from iys_portal.errors import ApplicationError
+from iys_portal.reversed_urls import ReversedUrl
 
 from .forms import RejectionForm
 from .models import AuthorizationRequest, Membership, ServiceProvider, User
@@ -180,12 +181,13 @@ class AuthorizationRequestAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAd
         """The row as the admin renders these columns (tests compare the two)."""
         links = getattr(cl, "desk_links", None)
         if links is None:
-            prefix = reverse("admin:accounts_authorizationrequest_change", args=[0])
+            change_url = ReversedUrl("admin:accounts_authorizationrequest_change", 1)
+            prefix = change_url(0)
             filters = add_preserved_filters(
                 {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, prefix
             )
             links = cl.desk_links = (
-                prefix.removesuffix("0/change/"),
+                change_url,
                 filters[len(prefix) :],
                 str(_empty(self)),  # the same on every row (a lazy text: made once)
                 get_language(),
@@ -194,7 +196,7 @@ class AuthorizationRequestAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAd
         e, empty, language, zone = html_escape, links[2], links[3], links[4]
         decided = empty if obj.decided_at is None else datetime_cell(obj.decided_at, language, zone)
         cells = (
-            f'<th class="field-number"><a href="{links[0]}{obj.pk}/change/{e(links[1])}">'
+            f'<th class="field-number"><a href="{links[0](obj.pk)}{e(links[1])}">'
             f"{e(obj.number)}</a></th>"
             f'<td class="field-service_provider nowrap">{e(obj.service_provider.title)}</td>'
             f'<td class="field-applicant">{e(obj.applicant_full_name)}</td>'

@@ -2,23 +2,18 @@
 with a confirm form, a reject form, totals, a typo-aware order-code search and a CSV export."""
 
 import csv
-import datetime
-from functools import cache, lru_cache
 from html import escape as html_escape
-from typing import NamedTuple
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -28,7 +23,6 @@ from iys_portal.admin import DeskRowsMixin, ReadOnlyAdminMixin
 from iys_portal.errors import ApplicationError
 from iys_portal.formatting import format_phone, format_try, group_iban
 from packages import order_codes
-from packages.models import Order
 
 from ..forms.transfer import BankAccountForm, TransferConfirmForm, TransferRejectForm
 from ..models import BankAccount, BankTransfer, TransferOrder
@@ -41,7 +35,6 @@ from ..selectors.transfer import (
     transfer_orders_csv_rows,
     transfer_orders_for_desk,
     transfer_orders_for_desk_list,
-    transfer_orders_totals,
 )
 from ..services.transfer import (
     CONFIRM_PERMISSION,
@@ -49,8 +42,7 @@ from ..services.transfer import (
     bank_transfer_reject,
 )
 from .transfer_filters import TransferAgeFilter, TransferBankFilter, TransferStatusFilter
-
-S = Order.Status
+from .transfer_list import ListContext, TotalsPaginator, list_cell
 
 
 @admin.register(BankAccount)
@@ -65,15 +57,6 @@ class BankAccountAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("IBAN"), ordering="iban")
     def grouped_iban(self, obj: BankAccount) -> str:
         return group_iban(obj.iban)
-
-
-STATUS_BADGES = {
-    S.AWAITING_TRANSFER: "badge-warn",
-    S.PAID: "badge-ok",
-    S.ACTIVE: "badge-ok",
-    S.EXPIRED: "badge-error",
-    S.CANCELLED: "badge-error",
-}
 
 
 @admin.register(TransferOrder)
@@ -111,7 +94,7 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return transfer_orders_for_desk_list()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return _TotalsPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        return TotalsPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -132,21 +115,21 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         ]
 
     # Columns: the same markup as before, with what repeats from row to row (dates, amounts,
-    # labels, the URL prefix) formatted once per language and value (see _cached below).
+    # labels, the URL prefix) formatted once per language and value (see transfer_list.list_cell).
 
     def desk_row(self, obj, cl) -> str:
-        """DeskRowsMixin's row, the columns given what every row shares (``_ListContext``:
+        """DeskRowsMixin's row, the columns given what every row shares (``ListContext``:
         the language, the link prefix, the zone and now, read once per list)."""
         shared = getattr(cl, "desk_shared", None)
         if shared is None:
-            shared = cl.desk_shared = _ListContext.read()
+            shared = cl.desk_shared = ListContext.read()
         return super().desk_row(obj, cl, shared)
 
     @admin.display(description=gettext_lazy("Sipariş kodu"), ordering="code")
     def code_column(self, obj, shared=None):
-        shared = shared or _ListContext.read()
+        shared = shared or ListContext.read()
         return mark_safe(  # noqa: S308 (escaped)
-            f'<a href="{shared.detail_prefix}{obj.pk}/" class="order-code">'
+            f'<a href="{shared.detail_url(obj.pk)}" class="order-code">'
             f"{html_escape(obj.code)}</a><br><small>{html_escape(obj.package.name)}</small>"
         )
 
@@ -156,38 +139,38 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         company = obj.service_provider
         email = html_escape(company.email)
         return mark_safe(  # noqa: S308 (escaped)
-            f"{html_escape(company.title)}<br><small>{_cached(language, 'vkn', None)} "
+            f"{html_escape(company.title)}<br><small>{list_cell(language, 'vkn', None)} "
             f'{html_escape(company.tax_number)} · <a href="mailto:{email}">{email}</a> · '
             f'<span class="nowrap">{html_escape(format_phone(company.phone) or "—")}</span></small>'
         )
 
     @admin.display(description=gettext_lazy("Tutar"), ordering="total_amount")
     def amount_column(self, obj, shared=None):
-        return _cached(shared.language if shared else get_language(), "amount", obj.total_amount)
+        return list_cell(shared.language if shared else get_language(), "amount", obj.total_amount)
 
     @admin.display(description=gettext_lazy("Sipariş / son ödeme"), ordering="payment_due_at")
     def dates_column(self, obj, shared=None):
-        shared = shared or _ListContext.read()
+        shared = shared or ListContext.read()
         language = shared.language
         created = obj.created_at.astimezone(shared.zone)  # timezone.localtime
         days = (shared.now - obj.created_at).days
         due = obj.payment_due_at
         due_text = (
-            _cached(
+            list_cell(
                 language, "minute", due.astimezone(shared.zone).replace(second=0, microsecond=0)
             )
             if due
             else "—"
         )
         return mark_safe(  # noqa: S308 (every piece escaped by _cached)
-            f"{_cached(language, 'date', created.date())} "
-            f"<small>({_cached(language, 'days', days)})</small><br>"
-            f"<small>{_cached(language, 'due', None)} {due_text}</small>"
+            f"{list_cell(language, 'date', created.date())} "
+            f"<small>({list_cell(language, 'days', days)})</small><br>"
+            f"<small>{list_cell(language, 'due', None)} {due_text}</small>"
         )
 
     @admin.display(description=gettext_lazy("Durum"), ordering="status")
     def status_column(self, obj, shared=None):
-        return _cached(shared.language if shared else get_language(), "status", obj.status)
+        return list_cell(shared.language if shared else get_language(), "status", obj.status)
 
     @admin.display(description=gettext_lazy("Gelen / işlem"))
     def accounting_column(self, obj, shared=None):
@@ -421,62 +404,6 @@ class TransferOrderAdmin(DeskRowsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
         writer.writerows(transfer_orders_csv_rows(changelist.queryset))
         return response
-
-
-class _TotalsPaginator(Paginator):
-    """The list's count comes from its totals (count, amount due, amount received), one query
-    for both instead of a COUNT and then the totals."""
-
-    @cached_property
-    def count(self) -> int:
-        self.totals = transfer_orders_totals(self.object_list)
-        return self.totals["count"]
-
-
-class _ListContext(NamedTuple):
-    """What every row of the desk list shares."""
-
-    language: str
-    detail_prefix: str
-    zone: datetime.tzinfo
-    now: datetime.datetime
-
-    @classmethod
-    def read(cls) -> "_ListContext":
-        return cls(
-            get_language(),
-            _detail_url_prefix(get_script_prefix()),
-            timezone.get_current_timezone(),
-            timezone.now(),
-        )
-
-
-@cache
-def _detail_url_prefix(script_prefix: str) -> str:
-    return reverse("admin:payments_transferorder_detail", args=[0]).removesuffix("0/")
-
-
-def _status_cell(status: str) -> str:
-    label = dict(S.choices).get(status, status)
-    return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(status, ""), label)
-
-
-_CELLS = {
-    "amount": lambda amount: format_html('<span class="nowrap">{}</span>', format_try(amount)),
-    "date": lambda day: escape(date_format(day, "j M Y")),
-    "minute": lambda moment: escape(date_format(moment, "j M Y H:i")),
-    "days": lambda days: escape(_("%(days)s gün önce") % {"days": days} if days else _("bugün")),
-    "status": _status_cell,
-    "vkn": lambda _none: escape(_("VKN")),
-    "due": lambda _none: escape(_("Son ödeme:")),
-}
-
-
-@lru_cache(maxsize=4096)
-def _cached(language: str, kind: str, value) -> str:
-    """A list cell's piece (HTML, escaped) that depends only on the language and the value (a
-    date, an amount, a status, a label): formatted once per process, not once per row."""
-    return _CELLS[kind](value)
 
 
 def _looks_like_code(text: str) -> bool:

@@ -170,9 +170,9 @@ def test_batch_transaction_ids_are_version_4_uuids_that_behave_as_uuids():
     import pickle
     import uuid
 
-    from consents.services import _uuid4s
+    from consents.transaction_ids import new_transaction_ids
 
-    made = list(_uuid4s(2000))
+    made = list(new_transaction_ids(2000))
     assert len({m.int for m in made}) == 2000
     for value in made:
         plain = uuid.UUID(str(value))
