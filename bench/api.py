@@ -12,7 +12,9 @@ needs) serves ``/bench/baseline/`` and ``POST /api/sps/{iysCode}/brands/{brandCo
 status`` with a Bearer token of an API user of the benchmark's business partner (a live grant
 with read on MESAJ; the company's package is active) and of its AHS. wrk posts a random
 existing recipient of the 10,000,000 consents on every request; every request still checks
-the token, counts the rate limit, reads the grant and the package and writes the access log.
+the token, counts the rate limit, reads the grant and the package and records the access log
+(in Redis; a Celery worker with beat, started by the run, moves it into PostgreSQL every 5 s).
+Each line also gives the CPU per request by program (gunicorn, PostgreSQL, Redis, Celery).
 
 ``batch``: gunicorn and one Celery worker (``--pool solo``, the broker on Redis) run for real;
 a batch of 1,000 rows (half new recipients, half changes of existing consents) is posted and
@@ -106,6 +108,29 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
     )
 
 
+def start_celery(env: dict, *, beat: bool = False) -> subprocess.Popen:
+    """One Celery worker (``--pool solo``), with the beat scheduler in it when ``beat``."""
+    return subprocess.Popen(
+        [
+            str(Path(pages.PYTHON).with_name("celery")),
+            "-A",
+            "iys_portal",
+            "worker",
+            *(["--beat"] if beat else []),  # the schedule is in the database
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def post(url: str, token: str, body, extra: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 (loopback)
         url,
@@ -161,12 +186,53 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+CPU_GROUPS = ("gunicorn", "postgres", "pg-server", "redis", "celery", "wrk")
+
+
+def cpu_by_group(database: str) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes alive now, by program: where a
+    request's CPU goes under load (a process that ends between two readings is not counted;
+    gunicorn's workers, PostgreSQL's backends, Redis and wrk live through a run).
+    ``postgres``: the backends connected to ``database``; ``pg-server``: PostgreSQL's own
+    processes (WAL writer, checkpointer, …); backends of other databases count as ``other``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys((*CPU_GROUPS, "other"), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            title = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :]
+        values = fields.split()
+        seconds = (int(values[11]) + int(values[12])) / tick
+        group = next((g for g in CPU_GROUPS if name.startswith(g)), "other")
+        if group == "postgres" and f" {database} " not in title:
+            # a backend's title is "postgres: user database host(port) state"
+            group = "other" if "(" in title else "pg-server"
+        totals[group] += seconds
+    return totals
+
+
+def cpu_split(before: dict, after: dict, requests: int) -> str:
+    """µs of CPU per request, by program, between two ``cpu_by_group`` readings."""
+    parts = [
+        f"{group} {(after[group] - before[group]) / requests * 1e6:.0f}"
+        for group in (*CPU_GROUPS, "other")
+    ]
+    total = sum(after.values()) - sum(before.values())
+    return f"CPU µs/request: {' · '.join(parts)} · total {total / requests * 1e6:.0f}"
+
+
 def bench_status(args) -> None:
-    env = api_env(args.database, args.redis_db, eager=True)
+    env = api_env(args.database, args.redis_db, eager=False)
     fixtures = prepare(env)
     pages.manage(env, "collectstatic", "--noinput", "-v0")
     base = f"http://127.0.0.1:{args.port}"
     server = start_gunicorn(env, args.port, args.workers)
+    # As production: beat and a worker move the access log from its Redis buffer into
+    # PostgreSQL every 5 seconds (integration.accesslog); their CPU is counted in the run.
+    flusher = start_celery(env, beat=True)
     rows = []
     try:
         pages.wait_until_up(f"{base}/healthz")
@@ -188,16 +254,20 @@ def bench_status(args) -> None:
                 if _round == 0:
                     run_wrk_script(url, script, args, duration=2)  # warm-up
                 before = loadavg()
+                cpu_before = cpu_by_group(args.database)
                 result = run_wrk_script(url, script, args)
+                split = cpu_split(cpu_before, cpu_by_group(args.database), result["requests"])
                 rows.append({"name": name, "round": _round + 1, "load": before, **result})
                 print(
                     f"  [{_round + 1}] {name:<36} {result['rps']:8.1f} req/s"
                     f"  p50 {result['p50']:6.1f} ms  p99 {result['p99']:6.1f} ms"
-                    f"  errors {result['errors']}  load {before}",
+                    f"  errors {result['errors']}  load {before}\n      {split}",
                     flush=True,
                 )
     finally:
+        flusher.terminate()
         server.terminate()
+        flusher.wait(timeout=30)
         server.wait(timeout=20)
     print()
     print(
@@ -264,24 +334,7 @@ def bench_batch(args) -> None:
 
     base = f"http://127.0.0.1:{args.port}"
     server = start_gunicorn(env, args.port, 2)
-    worker = subprocess.Popen(
-        [
-            str(Path(pages.PYTHON).with_name("celery")),
-            "-A",
-            "iys_portal",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    worker = start_celery(env)
     token = fixtures["tokens"]["bench-partner"]
     try:
         pages.wait_until_up(f"{base}/healthz")
@@ -382,17 +435,28 @@ def bench_profile(args) -> None:
         finally:
             spent[sql[:40]] += time.perf_counter() - started
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def backend_cpu() -> float:
+        """The PostgreSQL backend's CPU seconds (it runs on this machine)."""
+        values = backend.read_text().rsplit(")", 1)[1].split()
+        return (int(values[11]) + int(values[12])) / os.sysconf("SC_CLK_TCK")
+
     for name in ("baseline", "bench-partner", "bench-ahs"):
         spent.clear()
-        cpu0, wall0 = time.process_time(), time.perf_counter()
+        cpu0, wall0, pg0 = time.process_time(), time.perf_counter(), backend_cpu()
         with connection.execute_wrapper(timed):
             for _ in range(args.calls):
                 call(name)
         cpu = (time.process_time() - cpu0) / args.calls * 1000
         wall = (time.perf_counter() - wall0) / args.calls * 1000
+        pg = (backend_cpu() - pg0) / args.calls * 1000
         print(
-            f"  {name:<14} wall {wall:6.2f} ms  CPU {cpu:6.2f} ms per call  "
-            f"({args.calls} calls, {len(queries[name])} queries; load {loadavg()})",
+            f"  {name:<14} wall {wall:6.2f} ms  CPU {cpu:6.2f} ms per call, PostgreSQL backend"
+            f" {pg:5.2f} ms  ({args.calls} calls, {len(queries[name])} queries;"
+            f" load {loadavg()})",
             flush=True,
         )
         for q in queries[name]:

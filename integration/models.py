@@ -166,3 +166,20 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.endpoint} {self.http_status}"
+
+
+class AccessLogFlush(models.Model):
+    """A batch of access-log rows moved from the Redis buffer into ``AccessLog``
+    (``accesslog.access_log_flush``). Written in the same transaction as its rows, so a batch
+    that a crashed flush left in Redis after its rows were committed is not written twice."""
+
+    batch = models.CharField(_("parti"), max_length=32, unique=True)
+    at = models.DateTimeField(_("zaman"), default=timezone.now, db_index=True)
+    rows = models.PositiveIntegerField(_("satır"), default=0)
+
+    class Meta:
+        verbose_name = _("API erişim kaydı aktarımı")
+        verbose_name_plural = _("API erişim kaydı aktarımları")
+
+    def __str__(self) -> str:
+        return f"{self.batch} ({self.rows})"

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "iys_portal.middleware.ContentSecurityPolicyMiddleware",  # django-csp's (see there)
     "iys_portal.middleware.RejectControlCharactersMiddleware",
+    # /api/…: straight to the API's view (integration.middleware); pages go on below.
+    "integration.middleware.ApiRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.PortalLocaleMiddleware",
