@@ -9,6 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -138,6 +139,34 @@ def token_refresh(*, refresh_token: str) -> dict:
     return _issue(token.api_user)
 
 
+@cache
+def _token_statement(with_grant: bool, with_consent: bool, vendor: str) -> str:
+    """``token_authenticate``'s statement, written once per shape (and database vendor)."""
+    from .access import GRANT_MATCH, grant_columns, grant_join
+
+    columns = f"{sql.columns(ApiUser, 'u')}, {sql.columns(Integrator, 'i')}"
+    joins = (
+        f"FROM {ApiToken._meta.db_table} t "  # noqa: S608 (names from model metadata)
+        f'JOIN {ApiUser._meta.db_table} u ON u."id" = t."api_user_id" '
+        f'JOIN {Integrator._meta.db_table} i ON i."id" = u."integrator_id" '
+    )
+    if with_grant:
+        columns += f", {grant_columns()}"
+        match = GRANT_MATCH.format(integrator='u."integrator_id"')
+        joins += f"LEFT JOIN {grant_join()} ON {match} "
+        if with_consent:
+            columns += f", {sql.columns(Consent, 'c')}"
+            joins += (
+                f"LEFT JOIN {Consent._meta.db_table} c "
+                'ON c."brand_id" = b."id" AND c."recipient" = %s AND c."channel" = %s '
+            )
+    return (
+        f"SELECT {columns} {joins}"
+        'WHERE t."access_hash" = %s AND t."revoked_at" IS NULL AND t."access_expires_at" > %s '
+        'AND u."is_active" = %s AND i."is_active" = %s LIMIT 1'
+    )
+
+
 def token_authenticate(
     *,
     access_token: str,
@@ -156,39 +185,17 @@ def token_authenticate(
     also reads that consent of the grant's brand, kept as ``prefetched_consent`` for
     ``services.consent_status``: the status query's reads are one round trip. Reading it
     decides nothing: it is answered only after ``access_check`` passed, as before."""
-    from .access import (
-        GRANT_MATCH,
-        codes_valid,
-        grant_columns,
-        grant_from_row,
-        grant_join,
-        grant_join_params,
-    )
+    from .access import codes_valid, grant_from_row, grant_join_params
 
     with_grant = brand is not None and codes_valid(*brand)
-    columns = f"{sql.columns(ApiUser, 'u')}, {sql.columns(Integrator, 'i')}"
-    joins = (
-        f"FROM {ApiToken._meta.db_table} t "  # noqa: S608 (names from model metadata)
-        f'JOIN {ApiUser._meta.db_table} u ON u."id" = t."api_user_id" '
-        f'JOIN {Integrator._meta.db_table} i ON i."id" = u."integrator_id" '
-    )
+    with_consent = with_grant and consent is not None
     params = []
     if with_grant:
-        columns += f", {grant_columns()}"
-        match = GRANT_MATCH.format(integrator='u."integrator_id"')
-        joins += f"LEFT JOIN {grant_join()} ON {match} "
         params += [*grant_join_params(), brand[1], brand[0]]
-        if consent is not None:
-            columns += f", {sql.columns(Consent, 'c')}"
-            joins += (
-                f"LEFT JOIN {Consent._meta.db_table} c "
-                'ON c."brand_id" = b."id" AND c."recipient" = %s AND c."channel" = %s '
-            )
+        if with_consent:
             params += [consent[0], consent[1]]
     row = sql.fetch_first(  # the call's first statement, also the connection's health check
-        f"SELECT {columns} {joins}"
-        'WHERE t."access_hash" = %s AND t."revoked_at" IS NULL AND t."access_expires_at" > %s '
-        'AND u."is_active" = %s AND i."is_active" = %s LIMIT 1',
+        _token_statement(with_grant, with_consent, connection.vendor),
         [
             *params,
             digest(access_token),
@@ -206,7 +213,7 @@ def token_authenticate(
         at += sql.width(Integrator)
         grant = grant_from_row(row, at)
         user.prefetched_grant = (brand, grant)
-        if consent is not None and grant[0] is not None:
+        if with_consent and grant[0] is not None:
             at += sql.width(Grant) + sql.width(Brand) + sql.width(ServiceProvider) + 2
             found = sql.instance(Consent, "c", row, at) if row[at] is not None else None
             user.prefetched_consent = ((grant[0].brand_id, *consent), found)

@@ -13,6 +13,8 @@ from functools import cache
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 
 @cache
@@ -38,14 +40,26 @@ def width(model: type[Model]) -> int:
 
 
 def instance(model: type[Model], alias: str, row, start: int = 0):
-    """The instance of ``model`` whose columns begin at ``row[start]`` (as ``columns``)."""
+    """The instance of ``model`` whose columns begin at ``row[start]`` (as ``columns``).
+
+    The same object ``Model.from_db`` gives: the values (after the backend's converters) under
+    the fields' attribute names, a ``_state`` of a saved row of this database. Without
+    ``Model.__init__``, which sets field by field through the descriptors (a third of the
+    status query's Python time for the six instances it reads, ``bench/RESULTS.md``); a model
+    with ``pre_init``/``post_init`` receivers still goes through it."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup
     _select, names, converters = _layout(model, alias, db.vendor)
     values = list(row[start : start + len(names)])
     for i, (column, found) in enumerate(converters):
         for converter in found:
             values[i] = converter(values[i], column, db)
-    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(DEFAULT_DB_ALIAS, names, values)
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    obj.__dict__.update(zip(names, values, strict=True))
+    return obj
 
 
 def fetch_one(sql: str, params) -> tuple | None:
