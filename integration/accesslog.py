@@ -25,6 +25,7 @@ Consents are never written this way (``SET LOCAL`` ends with this one INSERT's t
 inside an outer transaction the INSERT is a plain one and commits with it."""
 
 import re
+import time
 import uuid
 from datetime import timedelta
 from functools import wraps
@@ -40,6 +41,7 @@ from iys_portal.middleware import fixed_content_security_policy
 
 from . import sql
 from .models import AccessLog, AccessLogFlush
+from .ratelimit import WINDOW, RateLimitUnavailable, rate_limit_wait, wait_after, window_key
 
 _FIELDS = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
 _COLUMNS = [f.column for f in _FIELDS]
@@ -51,7 +53,6 @@ _INSERT = (
     f"VALUES ({', '.join(['%s'] * len(_FIELDS))})"
 )
 
-# Keys in one Redis hash slot (``{…}``), so the scripts also run on a Redis Cluster.
 BUFFER = "{iys-api-log}"
 PENDING = "{iys-api-log}:pending"
 _BATCH = "{iys-api-log}:batch:"
@@ -62,6 +63,18 @@ MARKERS_KEPT = timedelta(days=7)
 _PUSH = """
 if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 return redis.call('RPUSH', KEYS[1], ARGV[1])
+"""
+# The status query's rate-limit count (``ratelimit``: same key, same expiry) and its row in one
+# command: the row only when the call is within the limit (else the caller answers 429 and
+# records that) and the buffer has room (else the caller INSERTs). Returns {count, pushed}.
+_COUNT_AND_PUSH = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if count > tonumber(ARGV[2]) or redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then
+  return {count, 0}
+end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+return {count, 1}
 """
 # The buffer becomes a batch of its own, listed as pending until it is in PostgreSQL.
 _TAKE = """
@@ -91,10 +104,11 @@ class _Redis:
         if not isinstance(backend, RedisCache):
             return
         self.client = backend.client.get_client(write=True)
-        make_key = backend.client.make_key
-        self.keys = {name: str(make_key(name)) for name in (BUFFER, PENDING)}
-        self.batch_prefix = str(make_key(_BATCH))
+        self.make_key = backend.client.make_key
+        self.keys = {name: str(self.make_key(name)) for name in (BUFFER, PENDING)}
+        self.batch_prefix = str(self.make_key(_BATCH))
         self.push = self.client.register_script(_PUSH)
+        self.count_and_push = self.client.register_script(_COUNT_AND_PUSH)
         self.take = self.client.register_script(_TAKE)
 
     def batch_key(self, batch: str) -> str:
@@ -144,6 +158,35 @@ def access_log_write(**values) -> None:
         except RedisError:
             pass  # unreachable: the row is written now instead
     _insert(values)
+
+
+def access_log_write_counted(values: dict, *, key: str, limit: int) -> int | None:
+    """For a call that changes nothing and whose reads are done (the status query): count it
+    against the rate limit ``key`` and record it, in one Redis command instead of two. Returns
+    None, or the seconds to wait when the call is over ``limit``: then nothing was recorded and
+    the caller answers 429 and records that. Raises ``RateLimitUnavailable`` as
+    ``rate_limit_wait`` does. Without Redis: ``rate_limit_wait``, then ``access_log_write``."""
+    from redis.exceptions import RedisError
+
+    now = time.time()
+    buffer = _redis()
+    if buffer.client is None:
+        wait = rate_limit_wait(key=key, limit=limit, now=now)
+        if wait is None:
+            access_log_write(**values)
+        return wait
+    name, window = window_key(key, now)
+    try:
+        count, pushed = buffer.count_and_push(
+            keys=[buffer.make_key(name), buffer.keys[BUFFER]],
+            args=[WINDOW * 2, limit, _line(values), buffer_limit()],
+        )
+    except RedisError as error:
+        raise RateLimitUnavailable from error
+    wait = wait_after(int(count), limit=limit, window=window, now=now)
+    if wait is None and not pushed:
+        _insert(values)  # the buffer is full
+    return wait
 
 
 def _insert(values: dict) -> None:
@@ -276,7 +319,12 @@ def recipient_digest(recipient: str) -> str:
 
 
 def logged(view):
-    """Wrap one of the API's URL callbacks: every call leaves a row, refused ones too."""
+    """Wrap one of the API's URL callbacks: every call leaves a row, refused ones too.
+
+    A call whose rate-limit count was left to the end (``request.api_log["rate"]``, the status
+    query: ``api.BearerAuth``) is counted here with its row (``access_log_write_counted``);
+    over the limit, its answer is replaced by the 429 (503 when the count cannot be made) it
+    would have had before its reads, and that is what is recorded."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -284,20 +332,41 @@ def logged(view):
         response = view(request, *args, **kwargs)
         entry = request.api_log
         match = request.resolver_match
-        access_log_write(
-            at=timezone.now(),
-            api_user_id=entry.get("api_user_id"),
-            integrator_id=entry.get("integrator_id"),
-            service_provider_id=entry.get("service_provider_id"),
-            brand_id=entry.get("brand_id"),
-            grant_id=entry.get("grant_id"),
-            endpoint=(match.url_name if match else "") or request.path[-30:],
-            http_status=response.status_code,
-            error_code=entry.get("error_code", ""),
-            recipient_hash=recipient_digest(entry.get("recipient", "")),
-        )
+        values = {
+            "at": timezone.now(),
+            "api_user_id": entry.get("api_user_id"),
+            "integrator_id": entry.get("integrator_id"),
+            "service_provider_id": entry.get("service_provider_id"),
+            "brand_id": entry.get("brand_id"),
+            "grant_id": entry.get("grant_id"),
+            "endpoint": (match.url_name if match else "") or request.path[-30:],
+            "http_status": response.status_code,
+            "error_code": entry.get("error_code", ""),
+            "recipient_hash": recipient_digest(entry.get("recipient", "")),
+        }
+        rate = entry.get("rate")
+        if rate is None:
+            access_log_write(**values)
+        else:
+            response = _counted(request, response, values, *rate)
         # JSON only, never a page: nothing may load, nothing may frame it (stricter than the
         # site's policy, and not built again for every call).
         return fixed_content_security_policy(response, API_CONTENT_SECURITY_POLICY)
 
     return wrapper
+
+
+def _counted(request, response, values: dict, key: str, limit: int):
+    from .api import rate_limit_refusal
+
+    try:
+        wait = access_log_write_counted(values, key=key, limit=limit)
+    except RateLimitUnavailable:
+        response = rate_limit_refusal(request, limit=limit, wait=None)
+    else:
+        if wait is None:
+            return response
+        response = rate_limit_refusal(request, limit=limit, wait=wait)
+    values.update(http_status=response.status_code, error_code=request.api_log["error_code"])
+    access_log_write(**values)
+    return response

@@ -79,40 +79,63 @@ def _consent_of(request: HttpRequest) -> tuple[str, str] | None:
         return None
 
 
+def _unavailable() -> ApiError:
+    return ApiError(
+        503,
+        "rate_limit_unavailable",
+        _("İstek sınırı şu anda denetlenemiyor; birkaç saniye sonra yeniden deneyin."),
+        headers={"Retry-After": "5"},
+    )
+
+
+def _limited(limit: int, wait: int) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        _("İstek sınırı aşıldı (dakikada %(limit)s); %(wait)s saniye sonra deneyin.")
+        % {"limit": limit, "wait": wait},
+        headers={"Retry-After": str(wait)},
+    )
+
+
 def _counted(*, key: str, limit: int) -> int | None:
     """``rate_limit_wait``, refusing the call (503) when the counter cannot be reached."""
     try:
         return rate_limit_wait(key=key, limit=limit)
     except RateLimitUnavailable:
-        raise ApiError(
-            503,
-            "rate_limit_unavailable",
-            _("İstek sınırı şu anda denetlenemiyor; birkaç saniye sonra yeniden deneyin."),
-            headers={"Retry-After": "5"},
-        ) from None
+        raise _unavailable() from None
+
+
+def rate_limit_refusal(request: HttpRequest, *, limit: int, wait: int | None):
+    """The answer of a call counted after its reads (``accesslog.logged``) and over its limit
+    (``wait`` seconds), or not countable (``wait`` None): the same as when counted first."""
+    return _error_response(request, _unavailable() if wait is None else _limited(limit, wait))
+
+
+# Calls that change nothing and whose reads are all in the token's statement: counted with
+# their access-log row after the answer (one Redis command instead of two; the answer of a
+# call over the limit is dropped for the 429). Other calls are counted before any work.
+COUNTED_AFTER = frozenset({"consent_status"})
 
 
 class BearerAuth(HttpBearer):
     """An access token from ``/oauth2/token``; then the API user's rate limit."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_user = token_authenticate(
-            access_token=token, brand=_brand_of(request), consent=_consent_of(request)
-        )
+        consent = _consent_of(request)
+        api_user = token_authenticate(access_token=token, brand=_brand_of(request), consent=consent)
         if api_user is None:
             return None
         log = getattr(request, "api_log", {})
         log.update(api_user_id=api_user.pk, integrator_id=api_user.integrator_id)
         limit = api_user.rate_limit or default_limit()
-        wait = _counted(key=f"user:{api_user.pk}", limit=limit)
+        key = f"user:{api_user.pk}"
+        if consent is not None and request.resolver_match.url_name in COUNTED_AFTER:
+            log["rate"] = (key, limit)
+            return api_user
+        wait = _counted(key=key, limit=limit)
         if wait is not None:
-            raise ApiError(
-                429,
-                "rate_limited",
-                _("İstek sınırı aşıldı (dakikada %(limit)s); %(wait)s saniye sonra deneyin.")
-                % {"limit": limit, "wait": wait},
-                headers={"Retry-After": str(wait)},
-            )
+            raise _limited(limit, wait)
         return api_user
 
 

@@ -60,12 +60,22 @@ def _count(name: str) -> int:
     return count
 
 
+def window_key(key: str, now: float) -> tuple[str, int]:
+    """The counter's name in the current window, and the window."""
+    window = int(now // WINDOW)
+    return f"iys-api-rate:{key}:{window}", window
+
+
+def wait_after(count: int, *, limit: int, window: int, now: float) -> int | None:
+    """None while ``count`` is within ``limit``; else the seconds until the window ends."""
+    if count <= limit:
+        return None
+    return max(1, math.ceil((window + 1) * WINDOW - now))
+
+
 def rate_limit_wait(*, key: str, limit: int, now: float | None = None) -> int | None:
     """Count one request; return the seconds until the window ends when over ``limit``.
     Raises ``RateLimitUnavailable`` when the counter cannot be reached."""
     now = time.time() if now is None else now
-    window = int(now // WINDOW)
-    count = _count(f"iys-api-rate:{key}:{window}")
-    if count <= limit:
-        return None
-    return max(1, math.ceil((window + 1) * WINDOW - now))
+    name, window = window_key(key, now)
+    return wait_after(_count(name), limit=limit, window=window, now=now)

@@ -174,3 +174,42 @@ def test_beat_flushes_every_five_seconds(db, redis_cache):
     access_log_write(**_row())
     assert access_log_flush_task.apply().get() == 1
     assert AccessLog.objects.count() == 1
+
+
+def test_the_status_query_is_counted_and_recorded_in_one_command(db, client, redis_cache):
+    """Same limit, same counter and the same answers as when counted before the reads: three
+    within the limit, then 429 with Retry-After; every call recorded once, as answered."""
+    import time_machine
+    from django.utils import timezone
+
+    from integration.ratelimit import rate_limit_wait
+
+    world = make_world()
+    world.api_user.rate_limit = 4
+    world.api_user.save(update_fields=["rate_limit"])
+    api = Api(client, world.token)
+    path = f"/sps/{world.provider.iys_code}/brands/{world.brand.code}/consents/status"
+    body = {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"}
+    with time_machine.travel(timezone.now().replace(second=5), tick=False):
+        # one counted before its work (a write's way): the same counter
+        assert rate_limit_wait(key=f"user:{world.api_user.pk}", limit=4) is None
+        codes = [api.post(path, body).status_code for _ in range(4)]
+        refused = api.post(path, body)
+    assert codes == [200, 200, 200, 429]
+    assert refused.status_code == 429 and refused.json()["errors"][0]["code"] == "rate_limited"
+    assert refused["Retry-After"] == "55"
+    assert access_log_flush() == 5
+    logged = sorted(AccessLog.objects.values_list("http_status", "error_code"))
+    assert logged == [(200, "")] * 3 + [(429, "rate_limited")] * 2
+
+
+def test_the_status_query_with_a_full_buffer_is_written_at_once(db, client, redis_cache, settings):
+    settings.INTEGRATION_ACCESS_LOG_BUFFER_LIMIT = 0
+    world = make_world()
+    response = Api(client, world.token).post(
+        f"/sps/{world.provider.iys_code}/brands/{world.brand.code}/consents/status",
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+    )
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(endpoint="consent_status", http_status=200).count() == 1
+    assert _buffered(redis_cache) == 0
