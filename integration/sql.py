@@ -84,7 +84,12 @@ def fetch_one_prepared(sql: str, params) -> tuple | None:
     (errors, query logging, execute wrappers), and asks for preparation explicitly. Django
     opens connections with ``prepare_threshold=None`` (nothing prepared, for transaction-mode
     poolers); it is set here, on connections this path uses, to a number no statement reaches,
-    so that only an explicit request prepares. Elsewhere (SQLite) as ``fetch_one``."""
+    so that only an explicit request prepares.
+
+    Results come in PostgreSQL's binary format: formatting the row's ~70 columns as text (its
+    timestamps above all) was a third of the backend's CPU for the status query (0.20 → 0.13 ms,
+    ``bench/RESULTS.md``). The values are the ones the text format gives (timestamps in the
+    connection's time zone, the same object: tested). Elsewhere (SQLite) as ``fetch_one``."""
     if connection.vendor != "postgresql":
         return fetch_one(sql, params)
     connection.ensure_connection()
@@ -104,13 +109,13 @@ EXPLICIT_ONLY = 2**62
 
 
 class PreparedCursor(psycopg.Cursor):
-    """Server-side binding, every statement prepared (Django's wrapper calls ``execute``
-    without psycopg's ``prepare`` argument)."""
+    """Server-side binding, every statement prepared, results in binary (Django's wrapper
+    calls ``execute`` without psycopg's ``prepare`` and ``binary`` arguments)."""
 
     keep_query = False  # for Django's query log: the statement's text (psycopg drops it)
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        super().execute(query, params, prepare=True, binary=binary)
+        super().execute(query, params, prepare=True, binary=True if binary is None else binary)
         if self.keep_query:
             self._query = self._convert_query(query, params)
         return self

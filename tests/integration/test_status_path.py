@@ -184,17 +184,19 @@ def test_api_answers_carry_their_own_strict_policy(api, world, client):
     assert "default-src 'none'" not in docs.get("Content-Security-Policy", "")
 
 
+@pytest.mark.parametrize("fetch", ["fetch_one", "fetch_one_prepared"])
 @pytest.mark.parametrize("model_name", ["ApiUser", "Consent", "Grant", "ServiceProvider"])
-def test_rows_become_the_instances_the_orm_gives(world, model_name):
+def test_rows_become_the_instances_the_orm_gives(world, model_name, fetch):
     """``sql.instance`` builds without ``Model.__init__``: the same values under the same
-    attribute names, a saved row's state, usable as the ORM's own (save, related objects)."""
+    attribute names (binary results too: timestamps in the same time zone object), a saved
+    row's state, usable as the ORM's own (save, related objects)."""
     from django.apps import apps
 
     from integration import sql
 
     model = next(m for m in apps.get_models() if m.__name__ == model_name)
     expected = model.objects.order_by("pk").first()
-    row = sql.fetch_one(
+    row = getattr(sql, fetch)(
         f"SELECT {sql.columns(model, 'x')} FROM {model._meta.db_table} x "  # noqa: S608
         "WHERE x.id = %s",
         [expected.pk],
@@ -202,7 +204,11 @@ def test_rows_become_the_instances_the_orm_gives(world, model_name):
     built = sql.instance(model, "x", row)
 
     def fields(obj):
-        return {k: v for k, v in vars(obj).items() if k != "_state"}
+        return {
+            k: (v, type(v), getattr(v, "tzinfo", None))
+            for k, v in vars(obj).items()
+            if k != "_state"
+        }
 
     assert type(built) is model and fields(built) == fields(expected)
     assert (built._state.adding, built._state.db) == (False, "default")
