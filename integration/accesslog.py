@@ -86,7 +86,7 @@ return redis.call('LLEN', KEYS[2])
 
 
 def buffer_limit() -> int:
-    return getattr(settings, "INTEGRATION_ACCESS_LOG_BUFFER_LIMIT", 200_000)
+    return settings.INTEGRATION_ACCESS_LOG_BUFFER_LIMIT
 
 
 class _Redis:

@@ -255,6 +255,11 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
         }
     )
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The API's access log waits in Redis for beat's flush (integration.accesslog); beyond this many
+# rows (no worker flushing) calls write theirs to PostgreSQL directly.
+INTEGRATION_ACCESS_LOG_BUFFER_LIMIT = env.int(
+    "INTEGRATION_ACCESS_LOG_BUFFER_LIMIT", default=200_000
+)
 RATELIMIT_USE_CACHE = "default"
 # Production needs a shared CACHE_URL for limits (see accounts.checks).
 RATELIMIT_IP_META_KEY = "iys_portal.client_ip.rate_limit_ip"
