@@ -1,5 +1,6 @@
 """Beat moves the access log's Redis buffer into PostgreSQL every 5 seconds
-(integration.accesslog.access_log_flush)."""
+(integration.accesslog.access_log_flush). A run not started within 30 seconds (no worker free)
+is dropped: the next one writes the same rows."""
 
 from django.db import migrations
 
@@ -12,7 +13,8 @@ def create(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     schedule, _ = IntervalSchedule.objects.get_or_create(every=5, period="seconds")
     PeriodicTask.objects.update_or_create(
-        name=NAME, defaults={"task": TASK, "interval": schedule, "enabled": True}
+        name=NAME,
+        defaults={"task": TASK, "interval": schedule, "enabled": True, "expire_seconds": 30},
     )
 
 

@@ -171,6 +171,7 @@ def test_without_redis_every_call_is_written_at_once_and_the_flush_does_nothing(
 def test_beat_flushes_every_five_seconds(db, redis_cache):
     task = PeriodicTask.objects.get(task="integration.access_log_flush")
     assert task.enabled and (task.interval.every, task.interval.period) == (5, "seconds")
+    assert task.expire_seconds == 30  # runs queued while no worker was free are dropped
     access_log_write(**_row())
     assert access_log_flush_task.apply().get() == 1
     assert AccessLog.objects.count() == 1
