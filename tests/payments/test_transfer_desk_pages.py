@@ -204,3 +204,30 @@ def test_statement_page_query_count_does_not_grow(
     with django_assert_num_queries(len(first.captured_queries)):
         response = desk.get(big)
     assert response.context["statement"].lines.count() == 8
+
+
+def test_the_order_page_says_where_each_customer_e_mail_stands(desk):
+    """Sent (when), queued, or possibly sent (an attempt whose outcome was not recorded: the
+    broker will try again), with the number of attempts."""
+    from payments.models import TransferNotice
+
+    order = OrderFactory(status=S.AWAITING_TRANSFER)
+    now = timezone.now()
+    kinds = TransferNotice.Kind
+    TransferNotice.objects.create(
+        order=order, kind=kinds.INSTRUCTIONS, key="a", sent_at=now, sending_at=now, attempts=1
+    )
+    TransferNotice.objects.create(
+        order=order, kind=kinds.REMINDER, key="b", sending_at=now, attempts=2
+    )
+    TransferNotice.objects.create(order=order, kind=kinds.CONFIRMED, key="c")
+    html = desk.get(_url("detail", order.pk)).content.decode()
+    when = timezone.localtime(now).strftime("%H:%M")
+
+    def row(kind):
+        start = html.index(f'data-testid="notice-{kind}"')
+        return html[start : html.index("</tr>", start)]
+
+    assert when in row("instructions") and "<td>1</td>" in row("instructions")
+    assert "Gönderilmiş olabilir: son deneme" in row("reminder") and "<td>2</td>" in row("reminder")
+    assert "Sırada" in row("confirmed") and "<td>0</td>" in row("confirmed")
