@@ -10,6 +10,7 @@ import gc
 import hashlib
 import io
 import logging
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -228,6 +229,21 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def _quick_handoff():
+    """The interpreter's thread switch interval 0.5 ms instead of 5 ms while an upload runs.
+    The main thread waits on PostgreSQL several times a batch (locks, locked read, ids, COPY,
+    commit) while the validating thread computes; back from each wait it needs the GIL, which
+    the validating thread gave up only every 5 ms: ~2 µs a row of the serial chain
+    (bench/RESULTS.md, session 4). Restored afterwards."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def upload_process(*, upload_id: int) -> UploadBatch:
     """Process a queued upload from start to end (the Celery task calls this)."""
     with transaction.atomic():
@@ -238,7 +254,7 @@ def upload_process(*, upload_id: int) -> UploadBatch:
         batch.started_at = timezone.now()
         batch.save(update_fields=["status", "started_at"])
     try:
-        with _fewer_collections():
+        with _fewer_collections(), _quick_handoff():
             _process(batch)
     except Exception as error:  # noqa: BLE001 — recorded on the batch, shown on the page
         logger.exception("consent upload %s failed", batch.pk)

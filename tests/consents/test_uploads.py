@@ -126,3 +126,29 @@ def test_a_file_that_breaks_while_reading_fails_the_batch_with_a_reason(
     assert batch.error == (
         "Dosya işlenemedi: CSV biçimi bozuk (kapanmamış tırnak ya da çok uzun bir alan var)."
     )
+
+
+def test_an_upload_restores_the_interpreters_settings(
+    run_upload, provider, brand, authorized_user, monkeypatch
+):
+    """The garbage collector's threshold and the thread switch interval are the upload's only
+    while it runs (consents.uploads._fewer_collections, _quick_handoff)."""
+    import gc
+    import sys
+
+    from consents import uploads
+
+    seen = {}
+    process = uploads._process
+
+    def spy(batch):
+        seen["threshold"], seen["interval"] = gc.get_threshold()[0], sys.getswitchinterval()
+        process(batch)
+
+    monkeypatch.setattr(uploads, "_process", spy)
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    header = ["Alıcı", "Kanal", "Alıcı Tipi", "Durum", "Kaynak", "İzin Tarihi"]
+    row = ["0532 111 22 33", "MESAJ", "BIREYSEL", "ONAY", "HS_WEB", "2024-01-10 10:00:00"]
+    assert run_upload(provider, brand, authorized_user, csv_file([header, row])).created_count == 1
+    assert seen == {"threshold": 50_000, "interval": 0.0005}
+    assert (gc.get_threshold(), sys.getswitchinterval()) == (threshold, interval)
