@@ -97,6 +97,17 @@ class _Recorded(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def recorder(self):
+        """The user who recorded this: the portal user, or who uploaded the file. Rows of an
+        upload name only the upload (their ``recorded_by`` is empty; rows written before that
+        change may still carry the user); select ``recorded_by`` and ``upload__created_by``."""
+        if self.recorded_by_id is not None:
+            return self.recorded_by
+        if self.upload_id is not None:
+            return self.upload.created_by
+        return None
+
 
 RECORDED_COMPLETE = (
     Q(recorded_via="web", recorded_by__isnull=False)

@@ -54,8 +54,11 @@ class RecordedBy:
         return cls(RecordedVia.WEB, user_id=user.pk)
 
     @classmethod
-    def upload_batch(cls, upload_id: int, user_id: int | None = None) -> "RecordedBy":
-        return cls(RecordedVia.UPLOAD, user_id=user_id, upload_id=upload_id)
+    def upload_batch(cls, upload_id: int) -> "RecordedBy":
+        """The upload only: who uploaded the file is the upload's ``created_by`` (shown through
+        ``recorder``), so its rows carry no user of their own — one foreign-key check less per
+        row at commit (bench/RESULTS.md, session 4)."""
+        return cls(RecordedVia.UPLOAD, upload_id=upload_id)
 
     @classmethod
     def api_client(cls, api_client_id: int) -> "RecordedBy":

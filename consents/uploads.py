@@ -343,7 +343,7 @@ def _process(batch: UploadBatch) -> None:
     if total is not None:
         UploadBatch.objects.filter(pk=batch.pk).update(total_rows=total)
     columns = {field: batch.mapping[field] for field in FIELDS if field in batch.mapping}
-    recorded_by = RecordedBy.upload_batch(batch.pk, user_id=batch.created_by_id)
+    recorded_by = RecordedBy.upload_batch(batch.pk)
     brand = batch.brand
     service_provider = batch.service_provider
     totals = {Outcome.CREATED: 0, Outcome.CHANGED: 0, Outcome.UNCHANGED: 0, Outcome.REFUSED: 0}
