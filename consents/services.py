@@ -8,6 +8,7 @@ the counter always equals a recount; writes of different providers never wait on
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -208,12 +209,23 @@ def consents_apply(
     recorded_by: RecordedBy,
     now: datetime | None = None,
     address_limit: int | None = None,
+    new: writes.NewRows | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> BatchResult:
     """Record cleaned consents for one brand, in order (a later item sees an earlier one).
     With ``address_limit`` (the integration API), new approved addresses beyond it are refused
-    (``address_limit_exceeded``)."""
+    (``address_limit_exceeded``). ``new``: the items as new consents, built ahead by
+    ``writes.new_rows`` for this brand and ``recorded_by``; its ``now`` is the batch's.
+    ``before_write`` is called after the decisions, before the writes (an upload lets its
+    validating thread go on then)."""
     if brand.service_provider_id != service_provider.pk:
         raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")
+    if new is not None:
+        if (new.brand_id, new.who) != (brand.pk, recorded_by.fields()) or len(new.rows) != len(
+            items
+        ):
+            raise ValueError("new rows built for another batch")
+        now = new.now
     now = now or timezone.now()
     counters = _lock_counters(service_provider.pk)
     existing = writes.rows_lock(
@@ -230,34 +242,49 @@ def consents_apply(
     created_action, changed_action = ConsentEvent.Action.CREATED, ConsentEvent.Action.CHANGED
     fresh_ids = new_transaction_ids(len(items))
     created_outcome = Outcome.CREATED
-    for item in items:
+    built_rows, built_events = (new.rows, new.events) if new is not None else (None, None)
+    for index, item in enumerate(items):
         key = (brand_id, item.recipient, item.channel)
         row = current.get(key)
         if row is None and limit is None:
             # A new consent (most of an upload): what the general path below decides for it,
             # without its checks.
-            recipient_type, status, source, consent_date = (
-                item.recipient_type,
-                item.status,
-                item.source,
-                item.consent_date,
-            )
-            transaction_id = next(fresh_ids)
-            row = writes.Row(
-                None,
-                brand_id,
-                item.recipient,
-                item.channel,
-                recipient_type,
-                status,
-                source,
-                consent_date,
-                now,
-                transaction_id,
-                is_new=True,
-            )
+            if built_rows is not None:
+                # Built ahead for exactly this case (``writes.new_rows``).
+                row = built_rows[index]
+                snapshot = built_events[index]
+                if snapshot is None:
+                    snapshot = (
+                        row.recipient_type,
+                        row.status,
+                        row.source,
+                        row.consent_date,
+                        row.transaction_id,
+                        now,
+                    )
+            else:
+                recipient_type, status, source, consent_date = (
+                    item.recipient_type,
+                    item.status,
+                    item.source,
+                    item.consent_date,
+                )
+                transaction_id = next(fresh_ids)
+                row = writes.Row(
+                    None,
+                    brand_id,
+                    item.recipient,
+                    item.channel,
+                    recipient_type,
+                    status,
+                    source,
+                    consent_date,
+                    now,
+                    transaction_id,
+                    is_new=True,
+                )
+                snapshot = (recipient_type, status, source, consent_date, transaction_id, now)
             current[key] = created[key] = row
-            snapshot = (recipient_type, status, source, consent_date, transaction_id, now)
             events.append((row, created_action, "", snapshot))
             results.append(ItemResult(created_outcome, row))
             continue
@@ -293,6 +320,7 @@ def consents_apply(
         else:
             if not row.is_new:
                 changed[row.id] = row
+            row.line = None  # its COPY text, if built ahead, was for the values before
             row.recipient_type = item.recipient_type
             row.status = item.status
             row.source = item.source
@@ -310,6 +338,8 @@ def consents_apply(
         )
         events.append((row, action, previous, snapshot))
         results.append(ItemResult(decision, consent=row))
+    if before_write is not None:
+        before_write()
     writes.write(
         service_provider_id=service_provider.pk,
         created=list(created.values()),

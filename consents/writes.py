@@ -67,7 +67,9 @@ READ_COLUMNS = (
 class Row:
     """One consent as the batch sees it (current state, possibly not yet written)."""
 
-    __slots__ = (*READ_COLUMNS, "is_new")
+    # ``line``: a new row's COPY text after its id, built ahead by ``new_rows`` (None once
+    # the row changes within its batch, or when not built ahead).
+    __slots__ = (*READ_COLUMNS, "is_new", "line")
 
     def __init__(
         self,
@@ -94,6 +96,7 @@ class Row:
         self.recorded_at = recorded_at
         self.transaction_id = transaction_id
         self.is_new = is_new
+        self.line = None
 
     @property
     def pk(self):
@@ -206,7 +209,9 @@ def write(
                 "consents_consent",
                 CONSENT_COLUMNS,
                 (
-                    f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{escape(r.recipient)}\t"
+                    f"{r.id}{r.line}"
+                    if r.line is not None
+                    else f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{escape(r.recipient)}\t"
                     f"{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
                     f"{dates[r.consent_date]}\t{r.transaction_id}{tail}"
                     for r in created
@@ -227,6 +232,9 @@ def write(
 def _event_lines(events, service_provider_id: int, recorded_text: str, texts: "_Texts"):
     dates, escape = texts.dates, texts.escape
     for row, action, previous, snapshot in events:
+        if isinstance(snapshot, str):  # built ahead by new_rows: the text after the consent id
+            yield f"{row.id}{snapshot}"
+            continue
         recipient_type, status, source, consent_date, transaction_id, recorded_at = snapshot
         yield (
             f"{row.id}\t{service_provider_id}\t{row.brand_id}\t{action}\t"
@@ -359,3 +367,66 @@ def _write_orm(service_provider_id, created, changed, events, who, now) -> None:
         ],
         batch_size=500,
     )
+
+
+class NewRows:
+    """A batch's items as new consents, built ahead of its transaction (``new_rows``)."""
+
+    __slots__ = ("rows", "events", "now", "brand_id", "who")
+
+    def __init__(self, rows: list[Row], events: list[str | None], now: datetime, brand_id, who):
+        self.rows, self.events, self.now, self.brand_id, self.who = rows, events, now, brand_id, who
+
+
+def new_rows(
+    *, service_provider_id: int, brand_id: int, items, who: dict, now: datetime, postgres: bool
+) -> NewRows:
+    """Each item as a new consent — its ``Row`` (a transaction id, not yet a database id) and,
+    on PostgreSQL, its consent's and its creation event's COPY text after the ids — built
+    before the batch's transaction: an upload builds them in its validating thread, while the
+    writing thread waits for PostgreSQL, so they are off the batch's serial chain
+    (bench/RESULTS.md, session 4). ``consents_apply`` uses an item's row only when its locked
+    read and the batch's earlier items leave the item a new consent, as the text was built
+    for exactly that; a row that changes again within the batch drops its text."""
+    from .transaction_ids import new_transaction_ids
+
+    ids = new_transaction_ids(len(items))
+    rows = [
+        Row(
+            None,
+            brand_id,
+            item.recipient,
+            item.channel,
+            item.recipient_type,
+            item.status,
+            item.source,
+            item.consent_date,
+            now,
+            transaction_id,
+            is_new=True,
+        )
+        for item, transaction_id in zip(items, ids, strict=True)
+    ]
+    if not postgres:  # (the caller says: this may run in a thread without a connection)
+        return NewRows(rows, [None] * len(rows), now, brand_id, who)
+    texts = _Texts([r.recipient for r in rows])
+    dates, escape = texts.dates, texts.escape
+    recorded = (who["recorded_via"], who["recorded_by_id"], who["upload_id"], who["api_client_id"])
+    recorded_text = "\t".join((_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
+    now_text = dates[now]
+    tail = f"\t{now_text}\t{now_text}\t{recorded_text}\n"
+    head = f"\t{service_provider_id}\t{brand_id}\t"
+    created = ConsentEvent.Action.CREATED.value
+    events = []
+    for r in rows:
+        recipient = escape(r.recipient)
+        date, transaction_id = dates[r.consent_date], r.transaction_id
+        r.line = (
+            f"{head}{recipient}\t{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
+            f"{date}\t{transaction_id}{tail}"
+        )
+        events.append(
+            f"{head}{created}\t{recipient}\t{r.channel}\t{r.recipient_type}\t{r.status}\t"
+            f"\t{r.source}\t{date}\t{transaction_id}\t{now_text}\t{recorded_text}\n"
+        )
+    return NewRows(rows, events, now, brand_id, who)
