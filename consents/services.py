@@ -215,17 +215,16 @@ def consents_apply(
     """Record cleaned consents for one brand, in order (a later item sees an earlier one).
     With ``address_limit`` (the integration API), new approved addresses beyond it are refused
     (``address_limit_exceeded``). ``new``: the items as new consents, built ahead by
-    ``writes.new_rows`` for this brand and ``recorded_by``; its ``now`` is the batch's.
+    ``writes.new_rows`` for this provider and brand.
     ``before_write`` is called after the decisions, before the writes (an upload lets its
     validating thread go on then)."""
     if brand.service_provider_id != service_provider.pk:
         raise ApplicationError(_("Marka bulunamadı."), code="brand_not_found")
-    if new is not None:
-        if (new.brand_id, new.who) != (brand.pk, recorded_by.fields()) or len(new.rows) != len(
-            items
-        ):
-            raise ValueError("new rows built for another batch")
-        now = new.now
+    if new is not None and (
+        (new.service_provider_id, new.brand_id, len(new.rows))
+        != (service_provider.pk, brand.pk, len(items))
+    ):
+        raise ValueError("new rows built for another batch")
     now = now or timezone.now()
     counters = _lock_counters(service_provider.pk)
     existing = writes.rows_lock(
@@ -252,6 +251,7 @@ def consents_apply(
             if built_rows is not None:
                 # Built ahead for exactly this case (``writes.new_rows``).
                 row = built_rows[index]
+                row.recorded_at = now
                 snapshot = built_events[index]
                 if snapshot is None:
                     snapshot = (

@@ -280,7 +280,7 @@ _CLEAN_ARGUMENTS = ("recipient", "channel", "recipient_type", "status", "source"
 
 def _cleaned_chunks(handle, file_format: str, columns: dict[str, int], build):
     """Read and validate ``BATCH_SIZE`` rows at a time: (rows read, cleaned items, their
-    (line, row), refused (line, row, message), ``build(items=, now=)``: the items as new
+    (line, row), refused (line, row, message), ``build(items=)``: the items as new
     consents, ``writes.new_rows``). Pure Python, no database."""
     rows = _rows(handle, file_format)
     next(rows, None)  # the header
@@ -303,7 +303,7 @@ def _cleaned_chunks(handle, file_format: str, columns: dict[str, int], build):
                 sources.append((line, row))
             except ConsentInvalid as error:
                 invalid.append((line, row, error.message))
-        yield len(chunk), items, sources, invalid, build(items=items, now=now)
+        yield len(chunk), items, sources, invalid, build(items=items)
 
 
 _DONE = object()
@@ -380,7 +380,6 @@ def _process(batch: UploadBatch) -> None:
         new_rows,
         service_provider_id=service_provider.pk,
         brand_id=brand.pk,
-        who=recorded_by.fields(),
         postgres=connection.vendor == "postgresql",
     )
     totals = {Outcome.CREATED: 0, Outcome.CHANGED: 0, Outcome.UNCHANGED: 0, Outcome.REFUSED: 0}

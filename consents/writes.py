@@ -67,8 +67,8 @@ READ_COLUMNS = (
 class Row:
     """One consent as the batch sees it (current state, possibly not yet written)."""
 
-    # ``line``: a new row's COPY text after its id, built ahead by ``new_rows`` (None once
-    # the row changes within its batch, or when not built ahead).
+    # ``line``: a new row's COPY text between its id and the batch's times and recorder, built
+    # ahead by ``new_rows`` (None once the row changes within its batch, or when not built).
     __slots__ = (*READ_COLUMNS, "is_new", "line")
 
     def __init__(
@@ -209,7 +209,7 @@ def write(
                 "consents_consent",
                 CONSENT_COLUMNS,
                 (
-                    f"{r.id}{r.line}"
+                    f"{r.id}{r.line}{tail}"
                     if r.line is not None
                     else f"{r.id}\t{service_provider_id}\t{r.brand_id}\t{escape(r.recipient)}\t"
                     f"{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
@@ -223,17 +223,19 @@ def write(
             _copy(
                 "consents_consentevent",
                 EVENT_COLUMNS,
-                _event_lines(events, service_provider_id, recorded_text, texts),
+                _event_lines(events, service_provider_id, recorded_text, texts, now),
             )
         return
     _write_orm(service_provider_id, created, changed, events, who, now)
 
 
-def _event_lines(events, service_provider_id: int, recorded_text: str, texts: "_Texts"):
+def _event_lines(events, service_provider_id: int, recorded_text: str, texts: "_Texts", now):
     dates, escape = texts.dates, texts.escape
+    # A creation event built ahead by new_rows: its text between the consent id and the time.
+    built_tail = f"\t{dates[now]}\t{recorded_text}\n"
     for row, action, previous, snapshot in events:
-        if isinstance(snapshot, str):  # built ahead by new_rows: the text after the consent id
-            yield f"{row.id}{snapshot}"
+        if isinstance(snapshot, str):
+            yield f"{row.id}{snapshot}{built_tail}"
             continue
         recipient_type, status, source, consent_date, transaction_id, recorded_at = snapshot
         yield (
@@ -372,22 +374,22 @@ def _write_orm(service_provider_id, created, changed, events, who, now) -> None:
 class NewRows:
     """A batch's items as new consents, built ahead of its transaction (``new_rows``)."""
 
-    __slots__ = ("rows", "events", "now", "brand_id", "who")
+    __slots__ = ("rows", "events", "service_provider_id", "brand_id")
 
-    def __init__(self, rows: list[Row], events: list[str | None], now: datetime, brand_id, who):
-        self.rows, self.events, self.now, self.brand_id, self.who = rows, events, now, brand_id, who
+    def __init__(self, rows: list[Row], events: list[str | None], service_provider_id, brand_id):
+        self.rows, self.events = rows, events
+        self.service_provider_id, self.brand_id = service_provider_id, brand_id
 
 
-def new_rows(
-    *, service_provider_id: int, brand_id: int, items, who: dict, now: datetime, postgres: bool
-) -> NewRows:
-    """Each item as a new consent — its ``Row`` (a transaction id, not yet a database id) and,
-    on PostgreSQL, its consent's and its creation event's COPY text after the ids — built
-    before the batch's transaction: an upload builds them in its validating thread, while the
-    writing thread waits for PostgreSQL, so they are off the batch's serial chain
-    (bench/RESULTS.md, session 4). ``consents_apply`` uses an item's row only when its locked
-    read and the batch's earlier items leave the item a new consent, as the text was built
-    for exactly that; a row that changes again within the batch drops its text."""
+def new_rows(*, service_provider_id: int, brand_id: int, items, postgres: bool) -> NewRows:
+    """Each item as a new consent — its ``Row`` (a transaction id, not yet a database id nor a
+    time) and, on PostgreSQL, its consent's and its creation event's COPY text between the ids
+    and the batch's time and recorder — built before the batch's transaction: an upload builds
+    them in its validating thread while the writing thread waits for PostgreSQL, so they are
+    off the batch's serial chain (bench/RESULTS.md, session 4). ``consents_apply`` uses an
+    item's row only when its locked read and the batch's earlier items leave the item a new
+    consent, as the text was built for exactly that, and gives it the batch's time; a row that
+    changes again within the batch drops its text."""
     from .transaction_ids import new_transaction_ids
 
     ids = new_transaction_ids(len(items))
@@ -401,20 +403,16 @@ def new_rows(
             item.status,
             item.source,
             item.consent_date,
-            now,
+            None,
             transaction_id,
             is_new=True,
         )
         for item, transaction_id in zip(items, ids, strict=True)
     ]
     if not postgres:  # (the caller says: this may run in a thread without a connection)
-        return NewRows(rows, [None] * len(rows), now, brand_id, who)
+        return NewRows(rows, [None] * len(rows), service_provider_id, brand_id)
     texts = _Texts([r.recipient for r in rows])
     dates, escape = texts.dates, texts.escape
-    recorded = (who["recorded_via"], who["recorded_by_id"], who["upload_id"], who["api_client_id"])
-    recorded_text = "\t".join((_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
-    now_text = dates[now]
-    tail = f"\t{now_text}\t{now_text}\t{recorded_text}\n"
     head = f"\t{service_provider_id}\t{brand_id}\t"
     created = ConsentEvent.Action.CREATED.value
     events = []
@@ -423,10 +421,10 @@ def new_rows(
         date, transaction_id = dates[r.consent_date], r.transaction_id
         r.line = (
             f"{head}{recipient}\t{r.channel}\t{r.recipient_type}\t{r.status}\t{r.source}\t"
-            f"{date}\t{transaction_id}{tail}"
+            f"{date}\t{transaction_id}"
         )
         events.append(
             f"{head}{created}\t{recipient}\t{r.channel}\t{r.recipient_type}\t{r.status}\t"
-            f"\t{r.source}\t{date}\t{transaction_id}\t{now_text}\t{recorded_text}\n"
+            f"\t{r.source}\t{date}\t{transaction_id}"
         )
-    return NewRows(rows, events, now, brand_id, who)
+    return NewRows(rows, events, service_provider_id, brand_id)
