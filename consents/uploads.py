@@ -323,7 +323,8 @@ class _Prefetched:
     def __init__(self, chunks, depth: int = 2):
         self.chunks = chunks
         self.queue: Queue = Queue(maxsize=depth)
-        self.permits = threading.Semaphore(depth)
+        # The first chunk is made without a permit; each further one takes one.
+        self.permits = threading.Semaphore(depth - 1)
         self.stop = threading.Event()
         self.owed = False
 
@@ -344,8 +345,6 @@ class _Prefetched:
             self.queue.put(error)
 
     def __iter__(self):
-        # The first chunk is made without a permit; each further one takes a permit.
-        self.permits = threading.Semaphore(self.queue.maxsize - 1)
         thread = threading.Thread(target=self._produce, name="upload-reader", daemon=True)
         thread.start()
         try:
