@@ -48,6 +48,11 @@ class Brand(models.Model):
                 fields=["service_provider", "name"], name="brand_unique_name_per_provider"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="brand_name_not_empty"),
+            # The target of the consent's composite foreign key (brand, provider): on PostgreSQL
+            # a consent's brand must belong to the consent's provider (consents migration 0003).
+            models.UniqueConstraint(
+                fields=["id", "service_provider"], name="brand_id_provider_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -158,7 +158,7 @@ def consents_for_recipient(
 
 
 def consent_get(*, service_provider: ServiceProvider, consent_id: int) -> Consent:
-    return Consent.objects.select_related("brand", "recorded_by", "upload").get(
+    return Consent.objects.select_related("brand", "recorded_by", "upload__created_by").get(
         pk=consent_id, service_provider=service_provider
     )
 
@@ -166,7 +166,7 @@ def consent_get(*, service_provider: ServiceProvider, consent_id: int) -> Consen
 def consent_events(*, consent: Consent) -> list[ConsentEvent]:
     return list(
         ConsentEvent.objects.filter(consent=consent)
-        .select_related("recorded_by", "upload")
+        .select_related("recorded_by", "upload__created_by")
         .order_by("-id")
     )
 

@@ -10,15 +10,17 @@ import gc
 import hashlib
 import io
 import logging
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from queue import Empty, Queue
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from iys_portal.errors import ApplicationError
 from .models import UploadBatch
 from .normalize import FIELD_LABELS, ConsentInvalid, consent_clean
 from .services import Outcome, RecordedBy, consents_apply
+from .writes import new_rows
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 5000
@@ -228,6 +231,21 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def _quick_handoff():
+    """The interpreter's thread switch interval 0.5 ms instead of 5 ms while an upload runs.
+    The main thread waits on PostgreSQL several times a batch (locks, locked read, ids, COPY,
+    commit) while the validating thread computes; back from each wait it needs the GIL, which
+    the validating thread gave up only every 5 ms: ~2 µs a row of the serial chain
+    (bench/RESULTS.md, session 4). Restored afterwards."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def upload_process(*, upload_id: int) -> UploadBatch:
     """Process a queued upload from start to end (the Celery task calls this)."""
     with transaction.atomic():
@@ -238,7 +256,7 @@ def upload_process(*, upload_id: int) -> UploadBatch:
         batch.started_at = timezone.now()
         batch.save(update_fields=["status", "started_at"])
     try:
-        with _fewer_collections():
+        with _fewer_collections(), _quick_handoff():
             _process(batch)
     except Exception as error:  # noqa: BLE001 — recorded on the batch, shown on the page
         logger.exception("consent upload %s failed", batch.pk)
@@ -260,9 +278,10 @@ def upload_process(*, upload_id: int) -> UploadBatch:
 _CLEAN_ARGUMENTS = ("recipient", "channel", "recipient_type", "status", "source", "consent_date")
 
 
-def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
+def _cleaned_chunks(handle, file_format: str, columns: dict[str, int], build):
     """Read and validate ``BATCH_SIZE`` rows at a time: (rows read, cleaned items, their
-    (line, row), refused (line, row, message)). Pure Python, no database."""
+    (line, row), refused (line, row, message), ``build(items=)``: the items as new
+    consents, ``writes.new_rows``). Pure Python, no database."""
     rows = _rows(handle, file_format)
     next(rows, None)  # the header
     numbered = enumerate(rows, start=2)
@@ -284,42 +303,68 @@ def _cleaned_chunks(handle, file_format: str, columns: dict[str, int]):
                 sources.append((line, row))
             except ConsentInvalid as error:
                 invalid.append((line, row, error.message))
-        yield len(chunk), items, sources, invalid
+        yield len(chunk), items, sources, invalid, build(items=items)
 
 
 _DONE = object()
 
 
-def _prefetched(chunks, depth: int = 2):
-    """Validate the next batches in a thread while this one is written: the database work
-    releases the GIL, so parsing and writing overlap (two cores: one each)."""
-    queue: Queue = Queue(maxsize=depth)
-    stop = threading.Event()
+class _Prefetched:
+    """Validate the next batches in a thread while this one is written (and build their new
+    consents' rows and COPY text, ``writes.new_rows``): the database work releases the GIL,
+    so parsing and writing overlap (two cores: one each).
 
-    def produce():
+    The thread starts on a further batch only when the writer says ``go()`` — after its
+    decisions, when what remains of the batch is mostly waiting for PostgreSQL (COPY,
+    commit) — or, at the latest, when the writer takes the next batch. Started as soon as the
+    writer took a batch, the thread held the GIL against the writer's decisions (they took
+    turns every switch interval), and the serial chain waited (bench/RESULTS.md, session 4)."""
+
+    def __init__(self, chunks, depth: int = 2):
+        self.chunks = chunks
+        self.queue: Queue = Queue(maxsize=depth)
+        # The first chunk is made without a permit; each further one takes one.
+        self.permits = threading.Semaphore(depth - 1)
+        self.stop = threading.Event()
+        self.owed = False
+
+    def go(self) -> None:
+        if self.owed:
+            self.owed = False
+            self.permits.release()
+
+    def _produce(self):
         try:
-            for chunk in chunks:
-                if stop.is_set():
+            for chunk in self.chunks:
+                self.queue.put(chunk)
+                self.permits.acquire()
+                if self.stop.is_set():
                     return
-                queue.put(chunk)
-            queue.put(_DONE)
+            self.queue.put(_DONE)
         except BaseException as error:  # noqa: BLE001 — handed to the consumer, re-raised there
-            queue.put(error)
+            self.queue.put(error)
 
-    thread = threading.Thread(target=produce, name="upload-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                queue.get_nowait()
-            except Empty:
-                thread.join(0.05)
+    def __iter__(self):
+        thread = threading.Thread(target=self._produce, name="upload-reader", daemon=True)
+        thread.start()
+        try:
+            while True:
+                self.go()
+                item = self.queue.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                self.owed = True
+                yield item
+        finally:
+            self.stop.set()
+            while thread.is_alive():
+                self.permits.release()
+                try:
+                    self.queue.get_nowait()
+                except Empty:
+                    thread.join(0.05)
 
 
 def _process(batch: UploadBatch) -> None:
@@ -327,9 +372,15 @@ def _process(batch: UploadBatch) -> None:
     if total is not None:
         UploadBatch.objects.filter(pk=batch.pk).update(total_rows=total)
     columns = {field: batch.mapping[field] for field in FIELDS if field in batch.mapping}
-    recorded_by = RecordedBy.upload_batch(batch.pk, user_id=batch.created_by_id)
+    recorded_by = RecordedBy.upload_batch(batch.pk)
     brand = batch.brand
     service_provider = batch.service_provider
+    build = partial(
+        new_rows,
+        service_provider_id=service_provider.pk,
+        brand_id=brand.pk,
+        postgres=connection.vendor == "postgresql",
+    )
     totals = {Outcome.CREATED: 0, Outcome.CHANGED: 0, Outcome.UNCHANGED: 0, Outcome.REFUSED: 0}
     with tempfile.TemporaryFile("w+b") as rejected_file:
         rejected = io.TextIOWrapper(rejected_file, encoding="utf-8-sig", newline="")
@@ -337,9 +388,8 @@ def _process(batch: UploadBatch) -> None:
         writer.writerow([_("Satır"), *batch.columns, _("Hata")])
         processed = 0
         with batch.file.open("rb") as handle:
-            for size, items, sources, invalid in _prefetched(
-                _cleaned_chunks(handle, batch.file_format, columns)
-            ):
+            chunks = _Prefetched(_cleaned_chunks(handle, batch.file_format, columns, build))
+            for size, items, sources, invalid, built in chunks:
                 for line, row, message in invalid:
                     totals[Outcome.REFUSED] += 1
                     writer.writerow([line, *row, message])
@@ -348,6 +398,8 @@ def _process(batch: UploadBatch) -> None:
                     brand=brand,
                     items=items,
                     recorded_by=recorded_by,
+                    new=built,
+                    before_write=chunks.go,
                 )
                 for (line, row), item in zip(sources, result.items, strict=True):
                     totals[item.outcome] += 1

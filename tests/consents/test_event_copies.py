@@ -84,7 +84,8 @@ def test_the_orm_refuses_to_delete_what_an_event_refers_to(
     run_upload, provider, brand, authorized_user
 ):
     """The consent moves on (recorded by another user, not by the upload any more), so only
-    its first event still names the upload and the uploading user."""
+    its first event still names the upload, and through it the uploading user (an upload's
+    rows carry no user of their own: the upload's ``created_by`` is who recorded them)."""
     uploaded = run_upload(provider, brand, authorized_user, csv_file([HEADER, PHONE_ONAY]))
     other_user = delegate_with_roles(provider, "consents").user
     add(
@@ -98,10 +99,15 @@ def test_the_orm_refuses_to_delete_what_an_event_refers_to(
     consent = Consent.objects.get()
     assert consent.upload_id is None and consent.recorded_by_id == other_user.pk
     first = ConsentEvent.objects.order_by("id").first()
-    assert first.upload_id == uploaded.pk and first.recorded_by_id == authorized_user.pk
+    assert first.upload_id == uploaded.pk and first.recorded_by_id is None
+    assert first.recorder == authorized_user and uploaded.created_by == authorized_user
 
-    for target in (uploaded, authorized_user, brand, provider):
+    for target in (uploaded, brand, provider):
         with pytest.raises(ProtectedError) as refused:
             target.delete()
         assert first in refused.value.protected_objects, target
+    # The uploading user is protected by the upload, which the event protects.
+    with pytest.raises(ProtectedError) as refused:
+        authorized_user.delete()
+    assert uploaded in refused.value.protected_objects
     assert ConsentEvent.objects.count() == 2

@@ -165,19 +165,32 @@ def test_counter_equals_recount_after_any_sequence(provider, brand, other_brand,
     assert (count.phones, count.emails) == (recount["phone"], recount["email"])
 
 
-def test_batch_transaction_ids_are_version_4_uuids_that_behave_as_uuids():
+def test_batch_transaction_ids_are_time_ordered_uuids_that_behave_as_uuids():
     import copy
     import pickle
+    import time
     import uuid
 
     from consents.transaction_ids import new_transaction_ids
 
-    made = list(new_transaction_ids(2000))
-    assert len({m.int for m in made}) == 2000
+    before = time.time_ns() // 1_000_000
+    made = list(new_transaction_ids(5000))
+    later = list(new_transaction_ids(3))
+    after = time.time_ns() // 1_000_000
+    assert len({m.int for m in made + later}) == 5003
+    # Increasing within a batch and from one batch to the next (the index takes them at its
+    # right-hand edge), in their text and as PostgreSQL orders uuids (bytes).
+    assert made == sorted(made) and [str(m) for m in made] == sorted(str(m) for m in made)
+    assert made[-1] < later[0] or made[-1].int >> 80 == later[0].int >> 80
+    assert all(before <= m.int >> 80 <= after for m in made + later)
+    # 50 random bits after the millisecond and the counter.
+    assert len({m.int & ((1 << 50) - 1) for m in made}) == 5000
     for value in made:
         plain = uuid.UUID(str(value))
         assert str(value) == uuid.UUID.__str__(value) and value == plain
-        assert hash(value) == hash(plain) and value.version == 4
+        assert hash(value) == hash(plain) and value.version == 7
         assert value.variant == uuid.RFC_4122
         for again in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):  # noqa: S301
             assert type(again) is uuid.UUID and again == value
+    with pytest.raises(ValueError):
+        next(new_transaction_ids(1 << 25))

@@ -126,3 +126,57 @@ def test_a_file_that_breaks_while_reading_fails_the_batch_with_a_reason(
     assert batch.error == (
         "Dosya işlenemedi: CSV biçimi bozuk (kapanmamış tırnak ya da çok uzun bir alan var)."
     )
+
+
+def test_an_upload_restores_the_interpreters_settings(
+    run_upload, provider, brand, authorized_user, monkeypatch
+):
+    """The garbage collector's threshold and the thread switch interval are the upload's only
+    while it runs (consents.uploads._fewer_collections, _quick_handoff)."""
+    import gc
+    import sys
+
+    from consents import uploads
+
+    seen = {}
+    process = uploads._process
+
+    def spy(batch):
+        seen["threshold"], seen["interval"] = gc.get_threshold()[0], sys.getswitchinterval()
+        process(batch)
+
+    monkeypatch.setattr(uploads, "_process", spy)
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    header = ["Alıcı", "Kanal", "Alıcı Tipi", "Durum", "Kaynak", "İzin Tarihi"]
+    row = ["0532 111 22 33", "MESAJ", "BIREYSEL", "ONAY", "HS_WEB", "2024-01-10 10:00:00"]
+    assert run_upload(provider, brand, authorized_user, csv_file([header, row])).created_count == 1
+    assert seen == {"threshold": 50_000, "interval": 0.0005}
+    assert (gc.get_threshold(), sys.getswitchinterval()) == (threshold, interval)
+
+
+def test_the_validating_thread_starts_a_further_batch_when_the_writer_says_go():
+    """One batch ahead of the writer; the next waits for ``go()`` (after the writer's
+    decisions) or for the writer taking the next batch (consents.uploads._Prefetched)."""
+    import time
+
+    from consents.uploads import _Prefetched
+
+    started = []
+
+    def chunks():
+        for k in range(5):
+            started.append(k)
+            yield k
+
+    prefetched = _Prefetched(chunks(), depth=2)
+    batches = iter(prefetched)
+    assert next(batches) == 0
+    time.sleep(0.2)
+    assert started == [0, 1]
+    prefetched.go()
+    time.sleep(0.2)
+    assert started == [0, 1, 2]
+    prefetched.go()  # once per batch
+    time.sleep(0.2)
+    assert started == [0, 1, 2]
+    assert list(batches) == [1, 2, 3, 4]

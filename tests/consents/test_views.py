@@ -318,3 +318,27 @@ def test_phone_list_stacks_and_shows_idna_domains_in_their_own_letters(
     assert 'data-label="Alıcı"' in page
     detail = provider_client.get(reverse("consents:detail", args=[Consent.objects.get().pk]))
     assert "<h1>ayse@örnek.com.tr</h1>" in detail.content.decode()
+
+
+def test_history_names_who_uploaded_the_file(
+    run_upload, provider_client, provider, brand, authorized_user, django_assert_num_queries
+):
+    """An upload's rows name only the upload; the history shows its uploader as before."""
+    from django.utils.html import escape
+
+    batch = run_upload(provider, brand, authorized_user, csv_file(ROWS))
+    consent = Consent.objects.filter(upload=batch).first()
+    assert consent.recorded_by_id is None and consent.events.get().recorded_by_id is None
+    url = reverse("consents:detail", args=[consent.pk])
+    provider_client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        page = provider_client.get(url).content.decode()
+    cell = f"Toplu Yükleme · {escape(authorized_user.get_full_name())} · {batch.original_name}"
+    assert cell in page
+    # A consent recorded in the portal still names its own user.
+    other = BrandFactory(service_provider=provider)
+    seed(provider, other, authorized_user, 1)
+    consent = Consent.objects.get(brand=other)
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = provider_client.get(reverse("consents:detail", args=[consent.pk])).content.decode()
+    assert f"Portal (İzin Ekle) · {escape(authorized_user.get_full_name())}</td>" in page
