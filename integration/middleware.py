@@ -13,6 +13,8 @@ view itself, as Django's handler would (resolve, call; exceptions become respons
 way); every other request goes on through the rest of ``settings.MIDDLEWARE`` unchanged. The
 test client runs the same list, so the tests exercise this path."""
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.exception import convert_exception_to_response
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
@@ -44,6 +46,12 @@ def _api_chain():
 
 class ApiRequestsMiddleware:
     def __init__(self, get_response):
+        if any(db.get("ATOMIC_REQUESTS") for db in settings.DATABASES.values()):
+            # Django's handler would wrap each view in a transaction; ``_view`` does not.
+            raise ImproperlyConfigured(
+                "ApiRequestsMiddleware calls the API's views without ATOMIC_REQUESTS; "
+                "turn it off or take the middleware out."
+            )
         self.get_response = get_response
         self.api = _api_chain()
 

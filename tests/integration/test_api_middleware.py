@@ -83,3 +83,13 @@ def test_only_the_api_prefix_takes_the_short_way(path, rf):
     seen = []
     middleware = ApiRequestsMiddleware(lambda request: seen.append(request) or "page")
     assert middleware(rf.get(path)) == "page" and seen
+
+
+def test_requests_wrapped_in_transactions_are_refused_at_start(monkeypatch):
+    """The short way calls the view itself: with ATOMIC_REQUESTS it would silently skip the
+    transaction Django's handler adds, so the setting is refused when the middleware loads."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setitem(settings.DATABASES["default"], "ATOMIC_REQUESTS", True)
+    with pytest.raises(ImproperlyConfigured):
+        ApiRequestsMiddleware(lambda request: None)
