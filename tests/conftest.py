@@ -116,6 +116,9 @@ def celery_broker_worker(transactional_db, settings):
     )
     _forget_result_backend(app)
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Messages an earlier test left on the broker (sent with no worker to take them) would be
+    # this worker's first tasks, about rows that no longer exist: every test starts empty.
+    app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
