@@ -214,3 +214,19 @@ def test_the_status_query_with_a_full_buffer_is_written_at_once(db, client, redi
     assert response.status_code == 200
     assert AccessLog.objects.filter(endpoint="consent_status", http_status=200).count() == 1
     assert _buffered(redis_cache) == 0
+
+
+def test_the_admin_lists_the_flushes_read_only(client, db, redis_cache):
+    from tests.factories import UserFactory
+
+    admin_client = client
+    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    access_log_write(**_row())
+    access_log_flush()
+    response = admin_client.get("/yonetim/integration/accesslogflush/")
+    assert response.status_code == 200
+    flush = AccessLogFlush.objects.get()
+    assert flush.batch in response.content.decode()
+    assert admin_client.get("/yonetim/integration/accesslogflush/add/").status_code == 403
+    response = admin_client.post(f"/yonetim/integration/accesslogflush/{flush.pk}/delete/")
+    assert response.status_code == 403 and AccessLogFlush.objects.filter(pk=flush.pk).exists()
