@@ -160,6 +160,8 @@ class AccessLog(models.Model):
         verbose_name_plural = _("API erişim kayıtları")
         ordering = ["-at", "-id"]
         indexes = [
+            # The newest calls first (the admin's list), without sorting the whole log.
+            models.Index(fields=["-at", "-id"], name="accesslog_recent_idx"),
             models.Index(fields=["grant", "at"], name="accesslog_grant_at_idx"),
             models.Index(fields=["integrator", "at"], name="accesslog_integrator_at_idx"),
         ]

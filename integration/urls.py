@@ -13,3 +13,8 @@ def _urls():
 
 
 api_urls = _urls()
+
+
+def logged_endpoints() -> list[str]:
+    """The names under which calls are logged (``AccessLog.endpoint``)."""
+    return sorted(p.name for p in api_urls[0] if p.name and p.name not in _UNLOGGED)

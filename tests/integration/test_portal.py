@@ -125,6 +125,50 @@ def test_support_reads_the_access_log_per_integrator(client, db):
     assert world.username in listing
 
 
+def test_the_access_log_desk_never_reads_the_whole_log(client, db):
+    """The log takes a row per API call: the page's filters have fixed choices (no DISTINCT
+    over the table), no date hierarchy (no MIN/MAX and DISTINCT dates), and they filter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world()
+    _status_call(client, world)
+    Api(client, "not-a-token").post(
+        f"/sps/{world.provider.iys_code}/brands/{world.brand.code}/consents/status",
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+    )
+    client.force_login(make_staff("Destek"))
+    url = reverse("admin:integration_accesslog_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    scans = [q["sql"] for q in queries if "DISTINCT" in q["sql"] or "MIN(" in q["sql"]]
+    assert not scans
+    assert "?endpoint=consent_status" in page and "?http_status=429" in page
+    assert AccessLog.objects.filter(http_status=401).exists()
+    only_401 = client.get(url, {"http_status": "401"}).context["cl"].result_count
+    assert only_401 == AccessLog.objects.filter(http_status=401).count() >= 1
+    by_endpoint = client.get(url, {"endpoint": "consent_status"}).context["cl"].result_count
+    assert by_endpoint == AccessLog.objects.filter(endpoint="consent_status").count()
+    dates = client.get(url).context["cl"].filter_specs[0]  # («Herhangi bir tarih», «Bugün», …)
+    today = client.get(url, dates.links[1][1])
+    assert today.context["cl"].result_count == AccessLog.objects.count()
+    assert client.get(url, {"http_status": "x"}).status_code == 200  # ignored, not a 500
+
+
+@pytest.mark.postgres
+def test_the_newest_calls_come_from_the_index(client, db):
+    """``accesslog_recent_idx`` serves the list's order (``-at, -id``) without a sort."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM integration_accesslog ORDER BY at DESC, id DESC LIMIT 100"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "accesslog_recent_idx" in plan and "Sort" not in plan
+
+
 def test_docs_page_and_schema(client, db):
     page = client.get(reverse("integration:docs")).content.decode()
     assert "Tek alıcının iznini sorgula" in page
