@@ -57,6 +57,21 @@ def _brand_of(request: HttpRequest) -> tuple[int, int] | None:
 _STATUS_TYPES = frozenset(Channel.values)
 
 
+_NO_BODY = object()
+
+
+def json_body(request: HttpRequest):
+    """The request's body as JSON, parsed once per request (None when it is not JSON)."""
+    body = getattr(request, "_api_json_body", _NO_BODY)
+    if body is _NO_BODY:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        request._api_json_body = body
+    return body
+
+
 def _consent_of(request: HttpRequest) -> tuple[str, str] | None:
     """``(recipient, channel)`` of a status query whose body names a valid one, normalized, to
     be read with the token (``token_authenticate``); None for anything else (the route
@@ -64,10 +79,7 @@ def _consent_of(request: HttpRequest) -> tuple[str, str] | None:
     match = request.resolver_match
     if match is None or match.url_name != "consent_status" or request.method != "POST":
         return None
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return None
+    body = json_body(request)
     if not isinstance(body, dict):
         return None
     channel, recipient = body.get("type"), body.get("recipient")
@@ -109,7 +121,7 @@ def _counted(*, key: str, limit: int) -> int | None:
 def rate_limit_refusal(request: HttpRequest, *, limit: int, wait: int | None):
     """The answer of a call counted after its reads (``accesslog.logged``) and over its limit
     (``wait`` seconds), or not countable (``wait`` None): the same as when counted first."""
-    return _error_response(request, _unavailable() if wait is None else _limited(limit, wait))
+    return error_response(request, _unavailable() if wait is None else _limited(limit, wait))
 
 
 # Calls that change nothing and whose reads are all in the token's statement: counted with
@@ -159,18 +171,20 @@ class PortalNinjaAPI(NinjaAPI):
         return {}
 
 
+BEARER = BearerAuth()  # every operation's authentication (``routes.status_fast_path`` too)
+
 api = PortalNinjaAPI(
     title="İYS Portal Entegrasyon API",
     version="1.0",
     description=DESCRIPTION,
-    auth=BearerAuth(),
+    auth=BEARER,
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
 
 
-def _error_response(request, error: ApiError):
+def error_response(request, error: ApiError):
     log = getattr(request, "api_log", None)
     if log is not None:
         log["error_code"] = error.code
@@ -182,12 +196,12 @@ def _error_response(request, error: ApiError):
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    return _error_response(request, exc)
+    return error_response(request, exc)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error_response(request, unauthorized())
+    return error_response(request, unauthorized())
 
 
 @api.exception_handler(ValidationError)
@@ -200,13 +214,13 @@ def _invalid(request, exc: ValidationError):
         error = unprocessable("field_required", _("Bu alan zorunludur."), location)
     else:
         error = unprocessable("field_invalid", _("Bu alanın değeri geçersiz."), location)
-    return _error_response(request, error)
+    return error_response(request, error)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     code = "body_invalid" if exc.status_code == 400 else "http_error"
-    return _error_response(request, ApiError(exc.status_code, code, _("İstek işlenemedi.")))
+    return error_response(request, ApiError(exc.status_code, code, _("İstek işlenemedi.")))
 
 
 def _token_params(request: HttpRequest) -> dict:

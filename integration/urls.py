@@ -1,5 +1,6 @@
 from .accesslog import logged
 from .api import api
+from .routes import status_fast_path
 
 _UNLOGGED = {"openapi-json", "openapi-view"}
 
@@ -7,6 +8,8 @@ _UNLOGGED = {"openapi-json", "openapi-view"}
 def _urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
+        if pattern.name == "consent_status":
+            pattern.callback = status_fast_path(pattern.callback)
         if pattern.name not in _UNLOGGED:
             pattern.callback = logged(pattern.callback)
     return patterns, app_name, namespace

@@ -215,3 +215,95 @@ def test_rows_become_the_instances_the_orm_gives(world, model_name, fetch):
     assert built == expected and built.pk == expected.pk
     built.save()  # an UPDATE of the row, not an INSERT
     assert model.objects.filter(pk=expected.pk).count() == 1
+
+
+_VARIANTS = {
+    "known": ({"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"}, {}),
+    "normalized": (
+        {"recipient": "0532 111 00 00", "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {},
+    ),
+    "unknown": ({"recipient": "+905321119999", "recipientType": "BIREYSEL", "type": "MESAJ"}, {}),
+    "channel not granted": (
+        {"recipient": "x@ornek.com.tr", "recipientType": "BIREYSEL", "type": "EPOSTA"},
+        {},
+    ),
+    "bad channel": ({"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "FAX"}, {}),
+    "bad recipient type": ({"recipient": KNOWN, "recipientType": "X", "type": "MESAJ"}, {}),
+    "bad phone": ({"recipient": "12", "recipientType": "BIREYSEL", "type": "MESAJ"}, {}),
+    "no recipient": ({"recipientType": "BIREYSEL", "type": "MESAJ"}, {}),
+    "extra field": ({"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ", "x": 1}, {}),
+    "null recipient": ({"recipient": None, "recipientType": "BIREYSEL", "type": "MESAJ"}, {}),
+    "number recipient": (
+        {"recipient": 5321110000, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {},
+    ),
+    "list body": ([KNOWN], {}),
+    "wrong token": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"token": "nope"},
+    ),
+    "no header": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"token": None},
+    ),
+    "basic scheme": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"scheme": "Basic"},
+    ),
+    "other brand": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"brand": "other"},
+    ),
+    "huge codes": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"codes": ("9" * 30, "1")},
+    ),
+    "letters in code": (
+        {"recipient": KNOWN, "recipientType": "BIREYSEL", "type": "MESAJ"},
+        {"codes": ("abc", "1")},
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(_VARIANTS))
+def test_the_fast_path_answers_exactly_as_ninja(client, world, monkeypatch, variant):
+    """``routes.status_fast_path`` against django-ninja's own operation, call for call: the
+    same status, body, content type and access-log row, for well-formed calls (answered by the
+    fast path) and malformed ones (handed to ninja)."""
+    import json
+
+    from integration import routes
+
+    body, how = _VARIANTS[variant]
+    brand = world.other_brand if how.get("brand") == "other" else world.brand
+    codes = how.get("codes", (world.provider.iys_code, brand.code))
+    token = how.get("token", world.token)
+    headers = {}
+    if token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"{how.get('scheme', 'Bearer')} {token}"
+
+    def call():
+        AccessLog.objects.all().delete()
+        response = client.post(
+            f"/api/sps/{codes[0]}/brands/{codes[1]}/consents/status",
+            json.dumps(body),
+            content_type="application/json",
+            **headers,
+        )
+        row = AccessLog.objects.values_list("http_status", "error_code", "recipient_hash").get()
+        return response.status_code, response.json(), response["Content-Type"], row
+
+    from ninja.operation import Operation
+
+    runs = []
+    real_run = Operation.run
+    monkeypatch.setattr(
+        Operation, "run", lambda op, *a, **k: runs.append(1) or real_run(op, *a, **k)
+    )
+    fast = call()
+    malformed = variant in ("null recipient", "number recipient", "list body", "letters in code")
+    assert len(runs) == (1 if malformed else 0)  # well-formed calls never reach ninja
+    monkeypatch.setattr(routes, "json_body", lambda request: None)  # every call to ninja
+    assert call() == fast
+    assert len(runs) == (2 if malformed else 1)
