@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import loadavg, start_gunicorn  # noqa: E402  (bench/ is not a package)
+from processes import loadavg, start_gunicorn  # noqa: E402  (bench/ is not a package)
 from run import (  # noqa: E402
     PG,
     ROOT,

@@ -3,20 +3,13 @@
 
 from django.contrib import admin
 
+from iys_portal.admin import ReadOnlyAdminMixin
+
 from .models import AddressCounter, AddressNotice, Consent, ConsentEvent, UploadBatch
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False  # counting millions of rows would cost more than the page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)

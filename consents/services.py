@@ -254,36 +254,10 @@ def consents_apply(
                 row.recorded_at = now
                 snapshot = built_events[index]
                 if snapshot is None:
-                    snapshot = (
-                        row.recipient_type,
-                        row.status,
-                        row.source,
-                        row.consent_date,
-                        row.transaction_id,
-                        now,
-                    )
+                    snapshot = row.snapshot(now)
             else:
-                recipient_type, status, source, consent_date = (
-                    item.recipient_type,
-                    item.status,
-                    item.source,
-                    item.consent_date,
-                )
-                transaction_id = next(fresh_ids)
-                row = writes.Row(
-                    None,
-                    brand_id,
-                    item.recipient,
-                    item.channel,
-                    recipient_type,
-                    status,
-                    source,
-                    consent_date,
-                    now,
-                    transaction_id,
-                    is_new=True,
-                )
-                snapshot = (recipient_type, status, source, consent_date, transaction_id, now)
+                row = writes.Row.new(item, brand_id, now, next(fresh_ids))
+                snapshot = row.snapshot(now)
             current[key] = created[key] = row
             events.append((row, created_action, "", snapshot))
             results.append(ItemResult(created_outcome, row))
@@ -303,19 +277,7 @@ def consents_apply(
         if limit:
             limit.record(previous, item)
         if row is None:
-            row = writes.Row(
-                None,
-                brand_id,
-                item.recipient,
-                item.channel,
-                item.recipient_type,
-                item.status,
-                item.source,
-                item.consent_date,
-                now,
-                next(fresh_ids),
-                is_new=True,
-            )
+            row = writes.Row.new(item, brand_id, now, next(fresh_ids))
             current[key] = created[key] = row
         else:
             if not row.is_new:
@@ -328,15 +290,7 @@ def consents_apply(
             row.recorded_at = now
             row.transaction_id = next(fresh_ids)
         action = changed_action if previous else created_action
-        snapshot = (
-            row.recipient_type,
-            row.status,
-            row.source,
-            row.consent_date,
-            row.transaction_id,
-            now,
-        )
-        events.append((row, action, previous, snapshot))
+        events.append((row, action, previous, row.snapshot(now)))
         results.append(ItemResult(decision, consent=row))
     if before_write is not None:
         before_write()

@@ -102,6 +102,34 @@ class Row:
     def pk(self):
         return self.id
 
+    @classmethod
+    def new(cls, item, brand_id: int, recorded_at, transaction_id) -> "Row":
+        """``item`` (a cleaned consent) as a consent of ``brand_id`` not yet written."""
+        return cls(
+            None,
+            brand_id,
+            item.recipient,
+            item.channel,
+            item.recipient_type,
+            item.status,
+            item.source,
+            item.consent_date,
+            recorded_at,
+            transaction_id,
+            is_new=True,
+        )
+
+    def snapshot(self, recorded_at) -> tuple:
+        """What an event records of the row as it is now (``write``'s ``events``)."""
+        return (
+            self.recipient_type,
+            self.status,
+            self.source,
+            self.consent_date,
+            self.transaction_id,
+            recorded_at,
+        )
+
 
 def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
@@ -144,8 +172,9 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _COPY_CHUNK = 1000
 
 
-def _escaped(text: str) -> str:
-    """A text value in COPY's text format (a quoted e-mail local part may hold a backslash)."""
+def copy_escaped(text: str) -> str:
+    """A text value in COPY's text format (a quoted e-mail local part may hold a backslash;
+    the API's access log writes this format too)."""
     return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
@@ -162,7 +191,7 @@ class _Texts:
         self.dates = self._Dates({None: "\\N"})
         # Recipients are normalised phones and e-mails; only a quoted e-mail local part may
         # hold a character to escape, so one search over the batch decides for all of them.
-        self.escape = _escaped if _NEEDS_ESCAPE.search("\x00".join(recipients)) else str
+        self.escape = copy_escaped if _NEEDS_ESCAPE.search("\x00".join(recipients)) else str
 
     def date(self, value: datetime | None) -> str:
         return self.dates[value]
@@ -200,7 +229,7 @@ def write(
     if _is_postgres():
         _assign_ids(created)
         texts = _Texts([r.recipient for r in created] + [e[0].recipient for e in events])
-        recorded_text = "\t".join((_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
+        recorded_text = "\t".join((copy_escaped(recorded[0]), *map(texts.optional, recorded[1:])))
         if created:
             now_text = texts.date(now)
             tail = f"\t{now_text}\t{now_text}\t{recorded_text}\n"
@@ -393,22 +422,7 @@ def new_rows(*, service_provider_id: int, brand_id: int, items, postgres: bool) 
     from .transaction_ids import new_transaction_ids
 
     ids = new_transaction_ids(len(items))
-    rows = [
-        Row(
-            None,
-            brand_id,
-            item.recipient,
-            item.channel,
-            item.recipient_type,
-            item.status,
-            item.source,
-            item.consent_date,
-            None,
-            transaction_id,
-            is_new=True,
-        )
-        for item, transaction_id in zip(items, ids, strict=True)
-    ]
+    rows = [Row.new(item, brand_id, None, tid) for item, tid in zip(items, ids, strict=True)]
     if not postgres:  # (the caller says: this may run in a thread without a connection)
         return NewRows(rows, [None] * len(rows), service_provider_id, brand_id)
     texts = _Texts([r.recipient for r in rows])

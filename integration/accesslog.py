@@ -36,7 +36,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
+from redis.exceptions import RedisError
 
+from consents.writes import copy_escaped
 from iys_portal.middleware import fixed_content_security_policy
 
 from . import sql
@@ -127,18 +129,13 @@ def _redis() -> _Redis:
     return found
 
 
-_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
 def _text(value) -> str:
     """A value in COPY's text format."""
     if value is None:
         return "\\N"
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+    return copy_escaped(str(value))
 
 
 def _line(values: dict) -> str:
@@ -148,8 +145,6 @@ def _line(values: dict) -> str:
 def access_log_write(**values) -> None:
     """Record one call: into the Redis buffer when there is one, else (or when it cannot take
     the row) one INSERT now."""
-    from redis.exceptions import RedisError
-
     buffer = _redis()
     if buffer.client is not None:
         try:
@@ -166,8 +161,6 @@ def access_log_write_counted(values: dict, *, key: str, limit: int) -> int | Non
     None, or the seconds to wait when the call is over ``limit``: then nothing was recorded and
     the caller answers 429 and records that. Raises ``RateLimitUnavailable`` as
     ``rate_limit_wait`` does. Without Redis: ``rate_limit_wait``, then ``access_log_write``."""
-    from redis.exceptions import RedisError
-
     now = time.time()
     buffer = _redis()
     if buffer.client is None:

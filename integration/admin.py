@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iys_portal.admin import ReadOnlyAdminMixin
+
 from .credentials import api_tokens_revoke, api_user_create, api_user_disable, api_user_secret_reset
 from .models import AccessLog, AccessLogFlush, ApiBatch, ApiUser
 from .selectors import _today_start
@@ -170,7 +172,7 @@ class HttpStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log grows by every API call. Nothing on the page reads the whole table: filters with
     fixed choices and a date filter instead of the date hierarchy (its queries scan every row),
     the newest rows through ``accesslog_recent_idx``."""
@@ -183,18 +185,9 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["=integrator__code", "=recipient_hash", "error_code"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessLogFlush)
-class AccessLogFlushAdmin(admin.ModelAdmin):
+class AccessLogFlushAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """When the access log last moved from Redis into the database (every 5 s while beat and a
     worker run; ``integration.accesslog``): a gap here means calls reach the log late."""
 
@@ -202,21 +195,13 @@ class AccessLogFlushAdmin(admin.ModelAdmin):
     ordering = ["-at"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ApiBatch)
-class ApiBatchAdmin(AccessLogAdmin):
+class ApiBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request_id", "api_user", "brand", "status", "created_at", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["api_user", "brand"]
     search_fields = ["=request_id", "=idempotency_key"]
     date_hierarchy = "created_at"  # a row per batch of up to 1,000 calls: a small table
     exclude = ["items", "results"]
+    show_full_result_count = False

@@ -145,8 +145,8 @@ def status_fast_path(view):
     @wraps(view)
     def status(request, iysCode, brandCode):  # noqa: N803
         body = json_body(request)
-        plain = all(
-            isinstance(body, dict) and isinstance(body.get(f, ""), str) for f in _STATUS_FIELDS
+        plain = isinstance(body, dict) and all(
+            isinstance(body.get(field, ""), str) for field in _STATUS_FIELDS
         )
         codes = (iysCode, brandCode)
         if not plain or not all(c.isascii() and c.isdigit() for c in codes):
